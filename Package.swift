@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+// Marsad — an Arabic news drop-folder indexer for Linux.
+//
+// Targets depend one way only:
+//   ArabicText → Articles → ArticleIndex → Ingestion → marsad (executable)
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Marsad",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "marsad", targets: ["marsad"]),
+        .library(name: "ArabicText", targets: ["ArabicText"]),
+        .library(name: "Articles", targets: ["Articles"]),
+        .library(name: "ArticleIndex", targets: ["ArticleIndex"]),
+        .library(name: "Ingestion", targets: ["Ingestion"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Arabic text analysis: tokenizer, normalizer, stemmer, stop words. Standard library only.
+        .target(name: "ArabicText", swiftSettings: strict),
+        // Turns the bytes of a dropped file into a structured `Article`. No I/O.
+        .target(
+            name: "Articles",
+            dependencies: [
+                "ArabicText",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // The persistent full-text index (GRDB on SQLite, FTS5).
+        .target(
+            name: "ArticleIndex",
+            dependencies: [
+                "ArabicText", "Articles",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Reading files from disk and feeding them through the parser into the index.
+        .target(
+            name: "Ingestion",
+            dependencies: [
+                "Articles", "ArticleIndex",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "marsad",
+            dependencies: [
+                "ArabicText", "Articles", "ArticleIndex", "Ingestion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        .testTarget(name: "ArabicTextTests", dependencies: ["ArabicText"],
+                    resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(name: "ArticlesTests", dependencies: ["Articles"],
+                    resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "ArticleIndexTests", dependencies: ["ArticleIndex", "Articles", "ArabicText"],
+                    swiftSettings: strict),
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "ArticleIndex", "Articles"],
+                    swiftSettings: strict),
+        .testTarget(name: "MarsadCLITests", dependencies: ["marsad"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)
