@@ -64,6 +64,12 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Micro-benchmarks run by scripts/bench-* in a release build (not tests).
+        .executableTarget(
+            name: "marsad-bench",
+            dependencies: ["ArabicText", "Articles"],
+            swiftSettings: strict),
+
         .testTarget(name: "ArabicTextTests", dependencies: ["ArabicText"],
                     resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles"],

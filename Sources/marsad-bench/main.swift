@@ -1,0 +1,10 @@
+// marsad-bench: throughput of the analyzer and the parser on one core.
+// Usage: marsad-bench analyze FILE... | marsad-bench parse FILE...
+// Prints one line of JSON per run so scripts can take medians.
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "analyze": analyzeBench(Array(arguments.dropFirst()))
+case "parse": parseBench(Array(arguments.dropFirst()))
+default:
+    print("usage: marsad-bench analyze|parse FILE...")
+}
