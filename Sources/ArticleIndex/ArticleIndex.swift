@@ -1,1 +1,214 @@
-public enum ArticleIndexPlaceholder {}
+import Foundation
+public import ArabicText
+import Articles
+import GRDB
+public import Logging
+
+/// Marsad's full-text index of articles: one SQLite file in WAL mode, managed with GRDB.
+///
+/// Open it with ``init(path:mode:)``. A file that is not a Marsad index is refused and left untouched. Writes are
+/// serialized by GRDB's single writer connection; readers (searches) run concurrently with it, so the daemon can
+/// index while `marsad search` runs.
+///
+/// ```swift
+/// let index = try ArticleIndex(path: "marsad.db")
+/// let outcomes = try await index.store([IndexDocument(path: path, stamp: stamp, article: article)])
+/// let results = try await index.search(try SearchQuery("انسحاب القوات"), options: .init(limit: 10))
+/// ```
+public final class ArticleIndex: ArticleStore {
+    /// How to open the file.
+    public enum Mode: Sendable {
+        /// Create the index when missing and upgrade its schema.
+        case readWrite
+        /// Only read an existing index: for searching, never changes the file.
+        case readOnly
+    }
+
+    public let path: String
+    let pool: DatabasePool
+    let analyzer: ArabicAnalyzer
+    let logger: Logger
+
+    /// Opens (or, in `.readWrite` mode, creates) the index at `path`.
+    ///
+    /// - Throws: ``IndexError/notAnIndex(path:reason:)`` when the file is something else,
+    ///   ``IndexError/newerSchema(path:found:supported:)``, ``IndexError/corrupt(path:reason:)``,
+    ///   ``IndexError/missing(path:)`` in `.readOnly` mode when there is no file.
+    public init(path: String, mode: Mode = .readWrite, analyzer: ArabicAnalyzer = ArabicAnalyzer(),
+                logger: Logger = Logger(label: "marsad.index")) throws(IndexError) {
+        self.path = path
+        self.analyzer = analyzer
+        self.logger = logger
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && mode == .readOnly { throw .missing(path: path) }
+        if exists { try Self.inspect(path: path) }
+
+        var config = Configuration()
+        config.label = "marsad"
+        config.readonly = mode == .readOnly
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            try db.execute(sql: "PRAGMA cache_size = -16000")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            if mode == .readWrite {
+                try Schema.migrator.migrate(pool)
+                try pool.write { db in
+                    try Meta.set(db, "schema_version", String(Schema.version))
+                    if try Meta.get(db, "analyzer_version") == nil {
+                        try Meta.set(db, "analyzer_version", String(ArabicAnalyzer.version))
+                    }
+                    if try Meta.get(db, "parser_version") == nil {
+                        try Meta.set(db, "parser_version", String(ArticleParser.version))
+                    }
+                }
+            }
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+    }
+
+    /// Looks at an existing file without writing to it: it must be empty, a fresh SQLite database, or a Marsad index.
+    static func inspect(path: String) throws(IndexError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .corrupt(path: path, reason: "cannot open it for reading")
+        }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        try? handle.close()
+        if header.isEmpty { return }
+        guard header == Data("SQLite format 3\0".utf8) else {
+            throw .notAnIndex(path: path, reason: "it is not an SQLite database")
+        }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let tables = try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
+                    """)
+                if tables.isEmpty { return }
+                guard tables.contains("meta"),
+                      try Meta.get(db, "format") == Schema.format else {
+                    let shown = tables.prefix(5).joined(separator: ", ")
+                    throw IndexError.notAnIndex(path: path, reason: "it holds other tables: \(shown)")
+                }
+                if let found = try Meta.get(db, "schema_version").flatMap(Int.init), found > Schema.version {
+                    throw IndexError.newerSchema(path: path, found: found, supported: Schema.version)
+                }
+            }
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw classify(error, path: path)
+        }
+    }
+
+    static func classify(_ error: any Error, path: String) -> IndexError {
+        if let db = error as? DatabaseError {
+            switch db.resultCode {
+            case .SQLITE_NOTADB: return .notAnIndex(path: path, reason: "it is not an SQLite database")
+            case .SQLITE_CORRUPT: return .corrupt(path: path, reason: db.message ?? "corrupt")
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_IOERR:
+                return .corrupt(path: path, reason: db.message ?? "\(db.resultCode)")
+            default: return .database(db.message ?? "\(db)")
+            }
+        }
+        return .database("\(error)")
+    }
+
+    func mapErrors<T>(_ body: () async throws -> T) async throws(IndexError) -> T {
+        do { return try await body() } catch let error as IndexError { throw error } catch {
+            throw Self.classify(error, path: path)
+        }
+    }
+
+    /// The analyzer version the full-text index was built with.
+    public func builtAnalyzerVersion() async throws(IndexError) -> Int? {
+        try await mapErrors { try await pool.read { db in try Meta.get(db, "analyzer_version").flatMap(Int.init) } }
+    }
+
+    /// Whether the full-text index was built with another analyzer than this one, and must be rebuilt.
+    public func needsReindex() async throws(IndexError) -> Bool {
+        try await builtAnalyzerVersion() != ArabicAnalyzer.version
+    }
+
+    /// Throws ``IndexError/needsReindex(path:found:current:)`` when searching would use mismatched tokens.
+    func requireCurrentAnalyzer(_ db: Database) throws {
+        let found = try Meta.get(db, "analyzer_version").flatMap(Int.init)
+        if let found, found != ArabicAnalyzer.version {
+            throw IndexError.needsReindex(path: path, found: found, current: ArabicAnalyzer.version)
+        }
+    }
+
+    /// Rebuilds the full-text index from the stored articles with the current analyzer.
+    ///
+    /// Runs in batches so searches keep working (on the old tokens) until the last batch commits the new version.
+    /// - Parameter progress: called with (done, total) after each batch.
+    public func reindex(batchSize: Int = 500, progress: @Sendable (Int, Int) -> Void = { _, _ in })
+        async throws(IndexError)
+    {
+        try await mapErrors {
+            let analyzer = self.analyzer
+            try await pool.write { db in
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
+                try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES('delete-all')")
+                var done = 0
+                var lastID: Int64 = 0
+                while true {
+                    let rows = try Row.fetchAll(db, sql: """
+                        SELECT id, title, body, captions FROM articles WHERE id > ? ORDER BY id LIMIT ?
+                        """, arguments: [lastID, batchSize])
+                    if rows.isEmpty { break }
+                    for row in rows {
+                        let text = StoredText(title: row["title"], body: row["body"], captions: row["captions"])
+                        try FullText.insert(db, id: row["id"], terms: text.terms(analyzer))
+                        lastID = row["id"]
+                    }
+                    done += rows.count
+                    progress(done, total)
+                }
+                try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES('optimize')")
+                try Meta.set(db, "analyzer_version", String(ArabicAnalyzer.version))
+            }
+        }
+    }
+
+    /// Closes the database connections. Further calls fail.
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+/// Reads and writes the `meta` table.
+enum Meta {
+    static func get(_ db: Database, _ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+    }
+
+    static func set(_ db: Database, _ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+    }
+}
+
+/// Rows of the contentless `article_fts` table.
+enum FullText {
+    static func insert(_ db: Database, id: Int64, terms: (String, String, String)) throws {
+        try db.execute(sql: "INSERT INTO article_fts (rowid, title, body, captions) VALUES (?, ?, ?, ?)",
+                       arguments: [id, terms.0, terms.1, terms.2])
+    }
+
+    /// A contentless FTS5 row is deleted by repeating the exact terms it was inserted with.
+    static func delete(_ db: Database, id: Int64, terms: (String, String, String)) throws {
+        try db.execute(sql: """
+            INSERT INTO article_fts (article_fts, rowid, title, body, captions) VALUES ('delete', ?, ?, ?, ?)
+            """, arguments: [id, terms.0, terms.1, terms.2])
+    }
+}

@@ -1,1 +1,219 @@
-public enum IngestionPlaceholder {}
+public import ArticleIndex
+public import Logging
+public import Articles
+import Crypto
+import Foundation
+
+/// A file that could not be ingested, and why.
+public struct IngestFailure: Sendable, Codable, Hashable {
+    public var path: String
+    public var reason: String
+}
+
+/// What one `ingest` did.
+public struct IngestReport: Sendable, Codable, Hashable {
+    public var indexed = 0
+    public var replaced = 0
+    public var unchanged = 0
+    public var duplicates = 0
+    public var failures: [IngestFailure] = []
+    public var bytes: Int64 = 0
+    public var seconds: Double = 0
+
+    public var failed: Int { failures.count }
+    public var files: Int { indexed + replaced + unchanged + duplicates + failures.count }
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case indexed, replaced, unchanged, duplicates, failures, bytes, seconds
+    }
+
+    mutating func count(_ outcome: StoreOutcome) {
+        switch outcome {
+        case .indexed: indexed += 1
+        case .replaced: replaced += 1
+        case .unchanged: unchanged += 1
+        case .duplicate: duplicates += 1
+        }
+    }
+}
+
+/// Settings for ``Ingestor``.
+public struct IngestOptions: Sendable {
+    public var filter: FileFilter
+    public var sizeLimit: Int64
+    /// Files read, parsed and analyzed at once.
+    public var workers: Int
+    /// Articles committed per transaction.
+    public var batchSize: Int
+
+    public init(filter: FileFilter = FileFilter(), sizeLimit: Int64 = ArticleFile.defaultSizeLimit,
+                workers: Int? = nil, batchSize: Int = 256) {
+        self.filter = filter
+        self.sizeLimit = sizeLimit
+        self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.batchSize = max(1, batchSize)
+    }
+}
+
+/// Ingests files and folders once: reads, parses and analyzes them on several tasks, and commits the results in
+/// batches through the store's single writer.
+///
+/// A bad file never stops the batch: it is recorded in the ledger with its reason and reported, and whatever the
+/// index held for it stays.
+public struct Ingestor: Sendable {
+    public let store: any ArticleStore
+    public let options: IngestOptions
+    public let logger: Logger
+    let parser = ArticleParser()
+
+    public init(store: any ArticleStore, options: IngestOptions = IngestOptions(),
+                logger: Logger = Logger(label: "marsad.ingest")) {
+        self.store = store
+        self.options = options
+        self.logger = logger
+    }
+
+    /// What became of one file before the writer.
+    enum Prepared: Sendable {
+        case document(IndexDocument)
+        case unchanged
+        case failed(path: String, stamp: FileStamp?, sha: String?, reason: String)
+    }
+
+    /// Expands the arguments: folders are walked (recursively, article extensions only); files are taken as
+    /// given, whatever their extension. Arguments that do not exist are failures.
+    public func expand(_ paths: [String]) -> (files: [String], failures: [IngestFailure]) {
+        let walker = DirectoryWalker(filter: options.filter)
+        var files: [String] = []
+        var failures: [IngestFailure] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                failures.append(IngestFailure(path: path, reason: "no such file or directory"))
+            } else if isDirectory.boolValue {
+                let walk = walker.files(under: path)
+                files += walk.files
+                failures += walk.unreadable.map { IngestFailure(path: $0.path, reason: "cannot list: \($0.reason)") }
+            } else {
+                files.append(path)
+            }
+        }
+        return (files, failures)
+    }
+
+    /// Ingests `paths` (files and folders). `progress` is called with (done, total) as files are committed.
+    public func ingest(_ paths: [String], progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async
+        -> IngestReport
+    {
+        let start = ContinuousClock.now
+        let (files, expandFailures) = expand(paths)
+        var report = IngestReport()
+        report.failures = expandFailures
+        for failure in expandFailures { logger.warning("failed \(failure.path): \(failure.reason)") }
+
+        var batch: [IndexDocument] = []
+        var done = 0
+        await withTaskGroup(of: Prepared.self) { group in
+            var next = 0
+            func addTask() {
+                guard next < files.count else { return }
+                let path = files[next]
+                next += 1
+                group.addTask { await self.prepare(path) }
+            }
+            for _ in 0..<min(options.workers * 2, files.count) { addTask() }
+            while let prepared = await group.next() {
+                addTask()
+                switch prepared {
+                case .document(let doc):
+                    report.bytes += doc.stamp.byteSize
+                    batch.append(doc)
+                    if batch.count >= options.batchSize {
+                        await commit(&batch, into: &report)
+                    }
+                case .unchanged:
+                    report.unchanged += 1
+                case .failed(let path, let stamp, let sha, let reason):
+                    await fail(path: path, stamp: stamp, sha: sha, reason: reason, into: &report)
+                }
+                done += 1
+                if done % 64 == 0 { progress(done, files.count) }
+            }
+        }
+        await commit(&batch, into: &report)
+        progress(files.count, files.count)
+        let elapsed = ContinuousClock.now - start
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
+    }
+
+    /// Reads, hashes, checks the ledger, parses and analyzes one file. Runs on a worker task.
+    func prepare(_ path: String) async -> Prepared {
+        let file: ArticleFile
+        do { file = try ArticleFile.read(path, sizeLimit: options.sizeLimit) } catch {
+            return .failed(path: path, stamp: nil, sha: nil, reason: error.description)
+        }
+        let sha = SHA256.hash(data: file.bytes).map { String(format: "%02x", $0) }.joined()
+        if let record = try? await store.fileRecord(path: path), record.contentSHA256 == sha,
+           record.status != .failed {
+            return .unchanged
+        }
+        let format = Self.format(of: path)
+        do throws(ArticleParseError) {
+            let article = try parser.parse(file.bytes, format: format)
+            return .document(IndexDocument(path: path, stamp: file.stamp, article: article))
+        } catch {
+            return .failed(path: path, stamp: file.stamp, sha: sha, reason: error.description)
+        }
+    }
+
+    /// The parser format for a path: by extension, plain text when the extension is not an article format.
+    public static func format(of path: String) -> ArticleFormat {
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: ".") else { return .text }
+        return ArticleFormat(pathExtension: String(name[name.index(after: dot)...])) ?? .text
+    }
+
+    func commit(_ batch: inout [IndexDocument], into report: inout IngestReport) async {
+        guard !batch.isEmpty else { return }
+        defer { batch.removeAll(keepingCapacity: true) }
+        do {
+            let outcomes = try await store.store(batch)
+            for (doc, outcome) in zip(batch, outcomes) {
+                report.count(outcome)
+                log(outcome, doc)
+            }
+        } catch {
+            // The whole transaction rolled back: store one by one so one bad row cannot sink the others.
+            for doc in batch {
+                do {
+                    let outcome = try await store.store([doc])[0]
+                    report.count(outcome)
+                    log(outcome, doc)
+                } catch {
+                    await fail(path: doc.path, stamp: doc.stamp, sha: doc.article.contentSHA256,
+                               reason: "could not store: \(error)", into: &report)
+                }
+            }
+        }
+    }
+
+    func fail(path: String, stamp: FileStamp?, sha: String?, reason: String, into report: inout IngestReport) async {
+        report.failures.append(IngestFailure(path: path, reason: reason))
+        logger.warning("failed \(path): \(reason)")
+        if stamp != nil {
+            try? await store.recordFailure(path: path, stamp: stamp, contentSHA256: sha, reason: reason)
+        }
+    }
+
+    func log(_ outcome: StoreOutcome, _ doc: IndexDocument) {
+        switch outcome {
+        case .indexed(let id): logger.debug("indexed \(doc.path) (#\(id)) «\(doc.article.title)»")
+        case .replaced(let id): logger.debug("replaced \(doc.path) (#\(id))")
+        case .unchanged: logger.trace("unchanged \(doc.path)")
+        case .duplicate(let id): logger.debug("duplicate \(doc.path) of #\(id)")
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import ArabicText
+import Articles
+import GRDB
+
+extension ArticleIndex {
+    public func store(_ documents: [IndexDocument]) async throws -> [StoreOutcome] {
+        try await mapErrors {
+            let analyzer = self.analyzer
+            return try await pool.write { db in
+                let now = Date().timeIntervalSince1970
+                return try documents.map { try Self.store($0, in: db, now: now, analyzer: analyzer) }
+            }
+        }
+    }
+
+    public func recordFailure(path: String, stamp: FileStamp?, contentSHA256: String?, reason: String) async throws {
+        try await mapErrors {
+            try await pool.write { db in
+                let previous = try Int64.fetchOne(db, sql: "SELECT article_id FROM files WHERE path = ?",
+                                                  arguments: [path])
+                try Ledger.upsert(db, path: path, articleID: previous, status: "failed", sha: contentSHA256,
+                                  stamp: stamp, error: reason, now: Date().timeIntervalSince1970)
+            }
+        }
+    }
+
+    public func remove(path: String) async throws {
+        let analyzer = self.analyzer
+        try await mapErrors {
+            try await pool.write { db in try Self.remove(path: path, in: db, analyzer: analyzer) }
+        }
+    }
+
+    public func rename(from: String, to: String) async throws {
+        let analyzer = self.analyzer
+        try await mapErrors {
+            try await pool.write { db in
+                guard from != to, try Ledger.exists(db, from) else { return }
+                if try Ledger.exists(db, to) { try Self.remove(path: to, in: db, analyzer: analyzer) }
+                try db.execute(sql: "UPDATE files SET path = ? WHERE path = ?", arguments: [to, from])
+                try db.execute(sql: "UPDATE articles SET path = ? WHERE path = ?", arguments: [to, from])
+            }
+        }
+    }
+
+    // MARK: - The rules, inside one write transaction
+
+    static func store(_ doc: IndexDocument, in db: Database, now: Double, analyzer: ArabicAnalyzer) throws
+        -> StoreOutcome
+    {
+        let sha = doc.article.contentSHA256
+        let previous = try Ledger.fetch(db, doc.path)
+        if let previous, previous.sha == sha, previous.status != "failed", let id = previous.articleID {
+            try Ledger.upsert(db, path: doc.path, articleID: id, status: previous.status, sha: sha,
+                              stamp: doc.stamp, error: nil, now: now)
+            return .unchanged(id: id)
+        }
+        let existing = try Int64.fetchOne(db, sql: "SELECT id FROM articles WHERE content_sha256 = ?",
+                                          arguments: [sha])
+        if let previousID = previous?.articleID, previousID != existing {
+            // The path held other content. If nothing else shares it, update that article in place (its id
+            // stays); otherwise leave it to the other paths and give this one a new article.
+            if existing == nil, try !Ledger.isShared(db, articleID: previousID, besides: doc.path) {
+                try ArticleRows.update(db, id: previousID, with: doc, now: now, analyzer: analyzer)
+                try Ledger.upsert(db, path: doc.path, articleID: previousID, status: "indexed", sha: sha,
+                                  stamp: doc.stamp, error: nil, now: now)
+                return .replaced(id: previousID)
+            }
+            try detach(path: doc.path, from: previousID, in: db, analyzer: analyzer)
+        }
+        if let existing {
+            let owner = try String.fetchOne(db, sql: "SELECT path FROM articles WHERE id = ?", arguments: [existing])
+            let status = owner == doc.path ? "indexed" : "duplicate"
+            try Ledger.upsert(db, path: doc.path, articleID: existing, status: status, sha: sha,
+                              stamp: doc.stamp, error: nil, now: now)
+            return status == "indexed" ? .unchanged(id: existing) : .duplicate(of: existing)
+        }
+        let id = try ArticleRows.insert(db, doc, now: now)
+        try Ledger.upsert(db, path: doc.path, articleID: id, status: "indexed", sha: sha, stamp: doc.stamp,
+                          error: nil, now: now)
+        return previous?.articleID == nil ? .indexed(id: id) : .replaced(id: id)
+    }
+
+    static func remove(path: String, in db: Database, analyzer: ArabicAnalyzer) throws {
+        guard let row = try Ledger.fetch(db, path) else { return }
+        if let id = row.articleID { try detach(path: path, from: id, in: db, analyzer: analyzer) }
+        try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
+    }
+
+    /// Unlinks `path` from article `id`: the article moves to another path with the same content, or leaves the
+    /// index when no such path remains.
+    static func detach(path: String, from id: Int64, in db: Database, analyzer: ArabicAnalyzer) throws {
+        try db.execute(sql: "UPDATE files SET article_id = NULL WHERE path = ?", arguments: [path])
+        let heir = try String.fetchOne(db, sql: """
+            SELECT path FROM files WHERE article_id = ? AND path <> ? AND status <> 'failed' ORDER BY updated_at, path
+            LIMIT 1
+            """, arguments: [id, path])
+        if let heir {
+            try db.execute(sql: "UPDATE articles SET path = ? WHERE id = ? AND path = ?", arguments: [heir, id, path])
+            try db.execute(sql: "UPDATE files SET status = 'indexed' WHERE path = ?", arguments: [heir])
+        } else if try !Ledger.isShared(db, articleID: id, besides: path) {
+            try ArticleRows.delete(db, id: id, analyzer: analyzer)
+        }
+    }
+}
+
+/// The `files` table: one row per path.
+enum Ledger {
+    struct Entry {
+        var articleID: Int64?
+        var status: String
+        var sha: String?
+    }
+
+    static func fetch(_ db: Database, _ path: String) throws -> Entry? {
+        try Row.fetchOne(db, sql: "SELECT article_id, status, content_sha256 FROM files WHERE path = ?",
+                         arguments: [path]).map {
+            Entry(articleID: $0["article_id"], status: $0["status"], sha: $0["content_sha256"])
+        }
+    }
+
+    static func exists(_ db: Database, _ path: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM files WHERE path = ?", arguments: [path]) ?? false
+    }
+
+    /// Whether a path other than `path` still refers to the article (a duplicate, or a failed file keeping it).
+    static func isShared(_ db: Database, articleID: Int64, besides path: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM files WHERE article_id = ? AND path <> ? LIMIT 1",
+                          arguments: [articleID, path]) ?? false
+    }
+
+    static func upsert(_ db: Database, path: String, articleID: Int64?, status: String, sha: String?,
+                       stamp: FileStamp?, error: String?, now: Double) throws {
+        try db.execute(sql: """
+            INSERT INTO files (path, article_id, status, content_sha256, byte_size, mtime, device, inode, error,
+                               updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(path) DO UPDATE SET article_id = excluded.article_id, status = excluded.status,
+                content_sha256 = excluded.content_sha256, byte_size = excluded.byte_size, mtime = excluded.mtime,
+                device = excluded.device, inode = excluded.inode, error = excluded.error,
+                updated_at = excluded.updated_at
+            """, arguments: [path, articleID, status, sha, stamp?.byteSize, stamp?.mtime,
+                             stamp.map { Int64(bitPattern: $0.device) }, stamp.map { Int64(bitPattern: $0.inode) },
+                             error, now])
+    }
+}
+
+/// The `articles` table and its full-text rows, always changed together.
+enum ArticleRows {
+    static func insert(_ db: Database, _ doc: IndexDocument, now: Double) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO articles (path, content_sha256, title, title_derived, body, captions, source, published_at,
+                                  updated_at, author, url, language, encoding, details, byte_size, mtime,
+                                  ingested_at, parser_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: row(doc, now: now))
+        let id = db.lastInsertedRowID
+        try FullText.insert(db, id: id, terms: (doc.titleTerms, doc.bodyTerms, doc.captionTerms))
+        return id
+    }
+
+    static func update(_ db: Database, id: Int64, with doc: IndexDocument, now: Double,
+                       analyzer: ArabicAnalyzer) throws {
+        try deleteFullText(db, id: id, analyzer: analyzer)
+        try db.execute(sql: """
+            UPDATE articles SET path = ?, content_sha256 = ?, title = ?, title_derived = ?, body = ?, captions = ?,
+                source = ?, published_at = ?, updated_at = ?, author = ?, url = ?, language = ?, encoding = ?,
+                details = ?, byte_size = ?, mtime = ?, ingested_at = ?, parser_version = ?
+            WHERE id = ?
+            """, arguments: row(doc, now: now) + [id])
+        try FullText.insert(db, id: id, terms: (doc.titleTerms, doc.bodyTerms, doc.captionTerms))
+    }
+
+    static func delete(_ db: Database, id: Int64, analyzer: ArabicAnalyzer) throws {
+        try deleteFullText(db, id: id, analyzer: analyzer)
+        try db.execute(sql: "DELETE FROM articles WHERE id = ?", arguments: [id])
+    }
+
+    private static func deleteFullText(_ db: Database, id: Int64, analyzer: ArabicAnalyzer) throws {
+        guard let stored = try Row.fetchOne(db, sql: "SELECT title, body, captions FROM articles WHERE id = ?",
+                                            arguments: [id]) else { return }
+        let text = StoredText(title: stored["title"], body: stored["body"], captions: stored["captions"])
+        try FullText.delete(db, id: id, terms: text.terms(analyzer))
+    }
+
+    private static func row(_ doc: IndexDocument, now: Double) -> StatementArguments {
+        let a = doc.article
+        let text = StoredText(article: a)
+        return [doc.path, a.contentSHA256, a.title, a.titleDerived, text.body, text.captions, a.source,
+                a.publishedAt, a.updatedAt, a.author, a.url, a.language, a.encoding, ArticleDetails(a).json(),
+                doc.stamp.byteSize, doc.stamp.mtime, now, ArticleParser.version]
+    }
+}

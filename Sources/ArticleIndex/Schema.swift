@@ -1,0 +1,78 @@
+import GRDB
+
+/// The index's tables, created and upgraded by a `DatabaseMigrator`.
+///
+/// - `meta`: key/value facts about the index (`format`, `schema_version`, `analyzer_version`, `parser_version`).
+/// - `articles`: one row per distinct content (SHA-256). `path` is the file it was first seen at (while that file
+///   exists). Lead and paragraphs are stored as `body` (paragraphs separated by blank lines); the other structured
+///   fields of the parsed article are kept as JSON in `details`.
+/// - `files`: the per-file ledger. Every path Marsad has seen, its content hash, size, mtime, device and inode, and
+///   its status: `indexed` (its content is the article's), `duplicate` (same content as an article first seen at
+///   another path) or `failed` (with `error`). A failed file keeps the article of its last good version, if any.
+/// - `article_fts`: a contentless FTS5 table over the analyzed title, body and captions, `rowid` = `articles.id`.
+///   Text reaches it already analyzed by `ArabicAnalyzer` (terms joined by spaces), so the `ascii` tokenizer only
+///   splits on those spaces. Contentless keeps the index small; deleting a row re-analyzes the stored text.
+enum Schema {
+    /// The newest schema this code knows. Bumped with every migration.
+    static let version = 1
+    static let format = "marsad-index"
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE articles (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    path TEXT NOT NULL,
+                    content_sha256 TEXT NOT NULL UNIQUE,
+                    title TEXT NOT NULL,
+                    title_derived INTEGER NOT NULL DEFAULT 0,
+                    body TEXT NOT NULL,
+                    captions TEXT NOT NULL DEFAULT '',
+                    source TEXT,
+                    published_at TEXT,
+                    updated_at TEXT,
+                    author TEXT,
+                    url TEXT,
+                    language TEXT,
+                    encoding TEXT,
+                    details TEXT NOT NULL DEFAULT '{}',
+                    byte_size INTEGER NOT NULL,
+                    mtime REAL,
+                    ingested_at REAL NOT NULL,
+                    parser_version INTEGER NOT NULL
+                );
+                CREATE INDEX articles_path ON articles(path);
+                CREATE INDEX articles_published_at ON articles(published_at);
+                CREATE INDEX articles_source ON articles(source);
+
+                CREATE TABLE files (
+                    path TEXT PRIMARY KEY NOT NULL,
+                    article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+                    status TEXT NOT NULL CHECK (status IN ('indexed', 'duplicate', 'failed')),
+                    content_sha256 TEXT,
+                    byte_size INTEGER,
+                    mtime REAL,
+                    device INTEGER,
+                    inode INTEGER,
+                    error TEXT,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX files_article ON files(article_id);
+                CREATE INDEX files_status ON files(status);
+
+                CREATE VIRTUAL TABLE article_fts USING fts5(
+                    title, body, captions,
+                    content = '', tokenize = 'ascii', prefix = '2 3'
+                );
+                """)
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('format', ?)", arguments: [format])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,267 @@
+public import ArabicText
+
+/// A user's search query, parsed and analyzed like the documents, ready to become an FTS5 `MATCH` expression.
+///
+/// The syntax, documented in `marsad search --help`:
+///
+/// | you type | it finds |
+/// | --- | --- |
+/// | `انسحاب القوات` | articles with all the words (any form: الانسحاب، وانسحابها، بالانسحاب), ranked by bm25 |
+/// | `"التحالف الدولي"` (also `«…»`, `“…”`) | the exact phrase (stop words inside are skipped) |
+/// | `واشنطن OR بغداد` | either word |
+/// | `-داعش` (also `NOT داعش`) | articles without the word |
+/// | `انسحا*` | words starting with the prefix |
+/// | `title:انسحاب`, `title:"…"` | the word or phrase in titles only |
+///
+/// Everything else a user may type (FTS5's own operators, brackets, colons, `^`, `+`) is plain text to the
+/// analyzer, which splits it away: a query can never inject FTS5 syntax, since the expression built here holds
+/// nothing but quoted index terms, which contain only letters and digits.
+public struct SearchQuery: Sendable, CustomStringConvertible {
+    /// The query as typed.
+    public let text: String
+    /// The FTS5 `MATCH` expression.
+    public let matchExpression: String
+    /// Index terms to highlight in snippets (from included words and phrases).
+    public let highlightTerms: Set<String>
+    /// Prefixes (already analyzed) to highlight in snippets.
+    public let highlightPrefixes: [String]
+
+    public var description: String { text }
+
+    /// Parses `text`.
+    /// - Throws: ``IndexError/invalidQuery(_:)`` with a message meant for the person who typed it.
+    public init(_ text: String, analyzer: ArabicAnalyzer = ArabicAnalyzer()) throws(IndexError) {
+        self.text = text
+        var parser = QueryParser(text: text, analyzer: analyzer)
+        let compiled = try parser.parse()
+        matchExpression = compiled.expression
+        highlightTerms = compiled.terms
+        highlightPrefixes = compiled.prefixes
+    }
+}
+
+/// One lexical piece of a query.
+enum QueryToken: Equatable {
+    case word(String)
+    case phrase(String)
+    case or
+    case and
+    case not
+}
+
+/// A recursive-descent reader of the query syntax described on ``SearchQuery``.
+struct QueryParser {
+    let text: String
+    let analyzer: ArabicAnalyzer
+
+    /// A unit after analysis: an FTS5 fragment, or nil when it held only stop words.
+    struct Unit {
+        var negated: Bool
+        var fragment: String?
+        var original: String
+    }
+
+    struct Compiled {
+        var expression: String
+        var terms: Set<String> = []
+        var prefixes: [String] = []
+    }
+
+    private var terms: Set<String> = []
+    private var prefixes: [String] = []
+    private var stopWordsSeen: [String] = []
+
+    init(text: String, analyzer: ArabicAnalyzer) {
+        self.text = text
+        self.analyzer = analyzer
+    }
+
+    mutating func parse() throws(IndexError) -> Compiled {
+        let tokens = try Self.lex(text)
+        guard !tokens.isEmpty else { throw .invalidQuery("the query is empty: type one or more words to search for") }
+
+        // Groups joined by implicit AND; each group is one or more units joined by OR.
+        var groups: [[Unit]] = []
+        var index = 0
+        var expectingOperand = true
+        var pendingNot = false
+        var pendingOr = false
+        while index < tokens.count {
+            let token = tokens[index]
+            index += 1
+            switch token {
+            case .or:
+                if expectingOperand || groups.isEmpty || pendingNot {
+                    throw .invalidQuery("`OR` needs a word on each side (as in: واشنطن OR بغداد)")
+                }
+                pendingOr = true
+                expectingOperand = true
+            case .and:
+                if expectingOperand && !groups.isEmpty && pendingOr {
+                    throw .invalidQuery("`AND` cannot follow `OR`")
+                }
+            case .not:
+                if pendingNot { throw .invalidQuery("`NOT` cannot follow `NOT`") }
+                pendingNot = true
+                expectingOperand = true
+            case .word(let raw), .phrase(let raw):
+                var unit = try analyze(token, raw: raw)
+                unit.negated = unit.negated != pendingNot
+                pendingNot = false
+                if pendingOr {
+                    if unit.negated { throw .invalidQuery("`OR -word` is not supported: exclude words outside an OR") }
+                    groups[groups.count - 1].append(unit)
+                    pendingOr = false
+                } else {
+                    groups.append([unit])
+                }
+                expectingOperand = false
+            }
+        }
+        if pendingOr { throw .invalidQuery("`OR` needs a word on each side (as in: واشنطن OR بغداد)") }
+        if pendingNot { throw .invalidQuery("`NOT` (or `-`) must be followed by a word to exclude") }
+
+        var included: [String] = []
+        var excluded: [String] = []
+        for group in groups {
+            let fragments = group.compactMap(\.fragment)
+            if fragments.isEmpty { continue }
+            let joined = fragments.count == 1 ? fragments[0] : "(" + fragments.joined(separator: " OR ") + ")"
+            if group.count == 1 && group[0].negated { excluded.append(joined) } else { included.append(joined) }
+        }
+        if included.isEmpty {
+            if !stopWordsSeen.isEmpty && excluded.isEmpty {
+                let words = stopWordsSeen.joined(separator: " ")
+                throw .invalidQuery("the query has only stop words (\(words)), which are too common to be indexed")
+            }
+            if !excluded.isEmpty {
+                throw .invalidQuery("the query only excludes words: add at least one word to look for")
+            }
+            throw .invalidQuery("the query has no words to search for")
+        }
+        var expression = included.joined(separator: " AND ")
+        if !excluded.isEmpty {
+            expression = "(" + expression + ") NOT (" + excluded.joined(separator: " OR ") + ")"
+        }
+        return Compiled(expression: expression, terms: terms, prefixes: prefixes)
+    }
+
+    /// Analyzes a word (with its `-`, `title:` and `*` decorations) or a phrase into an FTS5 fragment.
+    private mutating func analyze(_ token: QueryToken, raw: String) throws(IndexError) -> Unit {
+        var body = Substring(raw)
+        var negated = false
+        var titleOnly = false
+        var isPhrase = false
+        if case .phrase = token { isPhrase = true }
+        if !isPhrase {
+            if body.hasPrefix("-") { negated = true; body = body.dropFirst() }
+            if body.hasPrefix("title:") {
+                titleOnly = true
+                body = body.dropFirst(6)
+                if let first = body.unicodeScalars.first, Self.quoteClose(first) != nil {
+                    // title:"phrase" arrives as one word from the lexer.
+                    let inner = body.unicodeScalars.dropFirst().prefix { Self.quoteClose($0) == nil }
+                    body = Substring(String(String.UnicodeScalarView(inner)))
+                    isPhrase = true
+                }
+            }
+            if body.isEmpty {
+                throw .invalidQuery(negated ? "`-` must be followed by a word to exclude"
+                                            : "`title:` must be followed by a word or a quoted phrase")
+            }
+        }
+        let prefix = !isPhrase && body.hasSuffix("*")
+        if prefix { body = body.dropLast() }
+        if prefix && body.contains("*") || body == "*" || (prefix && body.isEmpty) {
+            throw .invalidQuery("`*` goes at the end of a word, as in انسحا*")
+        }
+
+        let tokens = analyzer.tokens(in: String(body))
+        var fragment: String?
+        if prefix {
+            guard tokens.count == 1 else {
+                throw .invalidQuery("`*` goes at the end of one word, as in انسحا* (\(raw) is not one word)")
+            }
+            let stem = tokens[0].normalized
+            guard stem.unicodeScalars.count >= 2 else {
+                throw .invalidQuery("a prefix search needs at least two letters before `*` (\(raw))")
+            }
+            prefixes.append(stem)
+            fragment = "\"\(stem)\" *"
+        } else {
+            let kept = tokens.filter { !$0.isStopWord && !$0.term.isEmpty }
+            let bodyText = String(body)
+            stopWordsSeen += tokens.filter(\.isStopWord).map { Snippets.slice(bodyText, $0.utf8Range) }
+            if !kept.isEmpty {
+                if !negated { terms.formUnion(kept.map(\.term)) }
+                fragment = "\"" + kept.map(\.term).joined(separator: " ") + "\""
+            } else if tokens.isEmpty && !isPhrase {
+                // Only punctuation or FTS5 syntax: nothing to search for in this piece.
+                fragment = nil
+            }
+        }
+        if titleOnly, let f = fragment { fragment = "title : " + f }
+        return Unit(negated: negated, fragment: fragment, original: raw)
+    }
+
+    /// Splits the query into words, quoted phrases and operators. Quotes: "…", “…”, «…».
+    static func lex(_ text: String) throws(IndexError) -> [QueryToken] {
+        var tokens: [QueryToken] = []
+        var scalars = text.unicodeScalars[...]
+        var current = String.UnicodeScalarView()
+        func flush() {
+            guard !current.isEmpty else { return }
+            let word = String(current)
+            current = String.UnicodeScalarView()
+            switch word {
+            case "OR", "|": tokens.append(.or)
+            case "AND", "&": tokens.append(.and)
+            case "NOT": tokens.append(.not)
+            case "-": tokens.append(.not)
+            default: tokens.append(.word(word))
+            }
+        }
+        while let scalar = scalars.first {
+            scalars = scalars.dropFirst()
+            if scalar.properties.isWhitespace {
+                flush()
+            } else if let close = quoteClose(scalar) {
+                let inWord = !current.isEmpty
+                guard let end = scalars.firstIndex(where: { $0 == close || (close == "\"" && $0 == "\u{201D}") }) else {
+                    throw .invalidQuery("unbalanced quote: a phrase opened with \(scalar) is never closed")
+                }
+                let inner = String(String.UnicodeScalarView(scalars[..<end]))
+                scalars = scalars[scalars.index(after: end)...]
+                if inWord {
+                    // title:"…" — keep it attached to its field.
+                    current.append(scalar)
+                    current.append(contentsOf: inner.unicodeScalars)
+                    current.append(close)
+                    flush()
+                } else {
+                    tokens.append(.phrase(inner))
+                }
+            } else if closesQuote(scalar) {
+                throw .invalidQuery("unbalanced quote: \(scalar) closes a phrase that was never opened")
+            } else {
+                current.append(scalar)
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    /// The closing quote for an opening one.
+    static func quoteClose(_ s: UnicodeScalar) -> UnicodeScalar? {
+        switch s {
+        case "\"": "\""
+        case "\u{201C}": "\u{201D}"
+        case "\u{00AB}": "\u{00BB}"
+        default: nil
+        }
+    }
+
+    static func closesQuote(_ s: UnicodeScalar) -> Bool {
+        s == "\u{201D}" || s == "\u{00BB}"
+    }
+}

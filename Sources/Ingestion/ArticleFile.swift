@@ -1,0 +1,98 @@
+public import ArticleIndex
+import Articles
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a file could not be read. `description` is one line meant for people.
+public enum FileReadError: Error, Sendable, Hashable, CustomStringConvertible {
+    case missing
+    case permissionDenied
+    case isDirectory
+    case notRegular(String)
+    case tooLarge(size: Int64, limit: Int64)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .missing: "no such file"
+        case .permissionDenied: "permission denied"
+        case .isDirectory: "is a directory, not a file"
+        case .notRegular(let kind): "not a regular file (\(kind))"
+        case .tooLarge(let size, let limit): "too large (\(size) bytes; the limit is \(limit))"
+        case .io(let message): "read error: \(message)"
+        }
+    }
+
+    /// Transient errors are worth retrying later; the others hold until the file changes.
+    public var isTransient: Bool {
+        if case .io = self { return true }
+        return false
+    }
+}
+
+/// The bytes of one article file and its stamp, read in one open so they agree.
+public struct ArticleFile: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+    public var stamp: FileStamp
+
+    /// The default size limit: 10 MiB.
+    public static let defaultSizeLimit: Int64 = 10 << 20
+
+    /// Reads `path`. Opening is non-blocking, so a FIFO can never hang the reader.
+    public static func read(_ path: String, sizeLimit: Int64 = defaultSizeLimit) throws(FileReadError) -> ArticleFile {
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking, .closeOnExec])
+        } catch {
+            throw map(error)
+        }
+        defer { try? fd.close() }
+        var info = stat()
+        guard fstat(fd.rawValue, &info) == 0 else { throw map(Errno(rawValue: errno)) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .isDirectory
+        case S_IFIFO: throw .notRegular("a FIFO")
+        case S_IFSOCK: throw .notRegular("a socket")
+        case S_IFCHR, S_IFBLK: throw .notRegular("a device")
+        default: throw .notRegular("unknown type")
+        }
+        let size = Int64(info.st_size)
+        if size > sizeLimit { throw .tooLarge(size: size, limit: sizeLimit) }
+        var bytes = [UInt8](repeating: 0, count: Int(size) + 1)
+        var filled = 0
+        do {
+            while true {
+                if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, filled))) }
+                let n = try bytes.withUnsafeMutableBytes { buffer in
+                    try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                }
+                if n == 0 { break }
+                filled += n
+                if Int64(filled) > sizeLimit { throw FileReadError.tooLarge(size: Int64(filled), limit: sizeLimit) }
+            }
+        } catch let error as FileReadError {
+            throw error
+        } catch {
+            throw map(error)
+        }
+        bytes.removeSubrange(filled...)
+        let mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        return ArticleFile(path: path, bytes: bytes,
+                           stamp: FileStamp(byteSize: Int64(filled), mtime: mtime, device: UInt64(info.st_dev),
+                                            inode: UInt64(info.st_ino)))
+    }
+
+    static func map(_ error: any Error) -> FileReadError {
+        guard let errno = error as? Errno else { return .io("\(error)") }
+        switch errno {
+        case .noSuchFileOrDirectory, .notDirectory: return .missing
+        case .permissionDenied, .notPermitted: return .permissionDenied
+        case .isDirectory: return .isDirectory
+        default: return .io(errno.description)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import ArticleIndex
+import Foundation
+import Logging
+
+/// Options every command that touches the index shares.
+struct IndexOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The index file.", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "notice"
+
+    /// --db, else $MARSAD_DB, else $STATE_DIRECTORY/marsad.db, else ./marsad.db.
+    var databasePath: String {
+        Self.resolveDatabasePath(flag: db, environment: ProcessInfo.processInfo.environment)
+    }
+
+    static func resolveDatabasePath(flag: String?, environment: [String: String]) -> String {
+        if let flag, !flag.isEmpty { return flag }
+        if let env = environment["MARSAD_DB"], !env.isEmpty { return env }
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !state.isEmpty {
+            return state + "/marsad.db"
+        }
+        return "marsad.db"
+    }
+
+    func bootstrapLogging() {
+        let level = Logger.Level(rawValue: logLevel) ?? .notice
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    func open(_ mode: ArticleIndex.Mode) throws -> ArticleIndex {
+        bootstrapLogging()
+        do { return try ArticleIndex(path: databasePath, mode: mode) } catch { throw CLIError(error.description) }
+    }
+}
+
+/// An error whose message is printed as is, after `marsad: `.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import ArticleIndex
+
+struct Search: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search the index; prints ranked hits with highlighted snippets.",
+        discussion: """
+            The query is analyzed like the articles, so a word finds its other forms: انسحاب finds الانسحاب, \
+            وانسحابها and بالانسحاب, and spellings with harakat, tatweel or another alef form match the plain one.
+
+            Query syntax:
+              انسحاب القوات          all the words (ranked by bm25, title matches weigh more)
+              "التحالف الدولي"        an exact phrase (also «…» and “…”)
+              واشنطن OR بغداد         either word
+              -داعش   or  NOT داعش    leave out articles with the word
+              انسحا*                  words starting with a prefix
+              title:انسحاب            in titles only (also title:"a phrase")
+
+            Exit status: 0 whether or not anything matched; 1 on an error (a malformed query, no index).
+            """)
+
+    @OptionGroup var index: IndexOptions
+
+    @Argument(help: "The query (several arguments are joined with spaces).")
+    var query: [String]
+
+    @Option(help: "How many hits to print.")
+    var limit: Int = 10
+
+    @Option(help: "Skip this many hits (paging).")
+    var offset: Int = 0
+
+    @Option(help: "Only articles published on or after this date (YYYY-MM-DD).")
+    var since: String?
+
+    @Option(help: "Only articles published on or before this date (YYYY-MM-DD).")
+    var until: String?
+
+    @Option(help: "Only articles from this outlet.")
+    var source: String?
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    func run() async throws {
+        let store = try index.open(.readOnly)
+        let parsed: SearchQuery
+        do { parsed = try SearchQuery(query.joined(separator: " ")) } catch { throw CLIError(error.description) }
+        let options = SearchOptions(limit: max(0, limit), offset: max(0, offset), since: since, until: until,
+                                    source: source)
+        let results: SearchResults
+        do {
+            results = try await store.search(parsed, options: options)
+        } catch IndexError.needsReindex {
+            try store.close()
+            try await Reindex.rebuild(index)
+            results = try await index.open(.readOnly).search(parsed, options: options)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        if json { return try Output.printJSON(results) }
+        if results.total == 0 {
+            print("no article matches «\(results.query)»")
+            return
+        }
+        let shown = results.hits.isEmpty ? "" : "\(options.offset + 1)–\(options.offset + results.hits.count) of "
+        print("\(shown)\(results.total) article\(results.total == 1 ? "" : "s") match «\(results.query)»\n")
+        for (n, hit) in results.hits.enumerated() {
+            print("\(options.offset + n + 1). \(Output.bold(hit.title))")
+            var line = "   \(hit.path) · #\(hit.id) · score \(String(format: "%.3g", hit.score))"
+            if let source = hit.source { line += " · \(source)" }
+            if let date = hit.publishedAt { line += " · \(date)" }
+            print(Output.dim(line))
+            print("   " + Output.highlight(hit.snippet, hit.highlights) + "\n")
+        }
+    }
+}
