@@ -172,7 +172,7 @@ struct QueryParser {
         }
         let prefix = !isPhrase && body.hasSuffix("*")
         if prefix { body = body.dropLast() }
-        if prefix && body.contains("*") || body == "*" || (prefix && body.isEmpty) {
+        if body.contains("*") || (prefix && body.isEmpty) {
             throw .invalidQuery("`*` goes at the end of a word, as in انسحا*")
         }
 

@@ -79,7 +79,8 @@ public struct Ingestor: Sendable {
     enum Prepared: Sendable {
         case document(IndexDocument)
         case unchanged
-        case failed(path: String, stamp: FileStamp?, sha: String?, reason: String)
+        /// `record`: whether the ledger keeps the failure (not for paths that are missing or not files).
+        case failed(path: String, stamp: FileStamp?, sha: String?, reason: String, record: Bool)
     }
 
     /// Expands the arguments: folders are walked (recursively, article extensions only); files are taken as
@@ -135,8 +136,8 @@ public struct Ingestor: Sendable {
                     }
                 case .unchanged:
                     report.unchanged += 1
-                case .failed(let path, let stamp, let sha, let reason):
-                    await fail(path: path, stamp: stamp, sha: sha, reason: reason, into: &report)
+                case .failed(let path, let stamp, let sha, let reason, let record):
+                    await fail(path: path, stamp: stamp, sha: sha, reason: reason, record: record, into: &report)
                 }
                 done += 1
                 if done % 64 == 0 { progress(done, files.count) }
@@ -153,7 +154,11 @@ public struct Ingestor: Sendable {
     func prepare(_ path: String) async -> Prepared {
         let file: ArticleFile
         do { file = try ArticleFile.read(path, sizeLimit: options.sizeLimit) } catch {
-            return .failed(path: path, stamp: nil, sha: nil, reason: error.description)
+            let record = switch error {
+            case .tooLarge, .permissionDenied, .io: true
+            case .missing, .isDirectory, .notRegular: false
+            }
+            return .failed(path: path, stamp: nil, sha: nil, reason: error.description, record: record)
         }
         let sha = SHA256.hash(data: file.bytes).map { String(format: "%02x", $0) }.joined()
         if let record = try? await store.fileRecord(path: path), record.contentSHA256 == sha,
@@ -165,7 +170,7 @@ public struct Ingestor: Sendable {
             let article = try parser.parse(file.bytes, format: format)
             return .document(IndexDocument(path: path, stamp: file.stamp, article: article))
         } catch {
-            return .failed(path: path, stamp: file.stamp, sha: sha, reason: error.description)
+            return .failed(path: path, stamp: file.stamp, sha: sha, reason: error.description, record: true)
         }
     }
 
@@ -194,16 +199,17 @@ public struct Ingestor: Sendable {
                     log(outcome, doc)
                 } catch {
                     await fail(path: doc.path, stamp: doc.stamp, sha: doc.article.contentSHA256,
-                               reason: "could not store: \(error)", into: &report)
+                               reason: "could not store: \(error)", record: true, into: &report)
                 }
             }
         }
     }
 
-    func fail(path: String, stamp: FileStamp?, sha: String?, reason: String, into report: inout IngestReport) async {
+    func fail(path: String, stamp: FileStamp?, sha: String?, reason: String, record: Bool,
+              into report: inout IngestReport) async {
         report.failures.append(IngestFailure(path: path, reason: reason))
         logger.warning("failed \(path): \(reason)")
-        if stamp != nil {
+        if record {
             try? await store.recordFailure(path: path, stamp: stamp, contentSHA256: sha, reason: reason)
         }
     }
