@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Marsad: AsyncParsableCommand {
@@ -10,4 +11,21 @@ struct Marsad: AsyncParsableCommand {
             when systemd sets STATE_DIRECTORY, else ./marsad.db.
             """,
         subcommands: [Ingest.self, Search.self, Show.self, Status.self, Parse.self, Analyze.self, Reindex.self])
+
+    /// Runs the command; a ``CLIError`` is printed as one line, `marsad: …`, with exit status 1.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            Output.printError(error.description)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

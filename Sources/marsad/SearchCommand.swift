@@ -21,7 +21,7 @@ struct Search: AsyncParsableCommand {
 
     @OptionGroup var index: IndexOptions
 
-    @Argument(help: "The query (several arguments are joined with spaces).")
+    @Argument(parsing: .allUnrecognized, help: "The query (several arguments are joined with spaces).")
     var query: [String]
 
     @Option(help: "How many hits to print.")
