@@ -2,7 +2,7 @@
 // Marsad — an Arabic news drop-folder indexer for Linux.
 //
 // Targets depend one way only:
-//   ArabicText → Articles → ArticleIndex → Ingestion → marsad (executable)
+//   ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher/Daemon → marsad (executable)
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // Arabic text analysis: tokenizer, normalizer, stemmer, stop words. Standard library only.
@@ -57,11 +58,29 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // Watches a directory tree with inotify and reports what changed in it.
+        .target(
+            name: "InboxWatcher",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict),
+        // The long-running service: reconcile, the concurrent pipeline, configuration, single instance.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "ArabicText", "Articles", "ArticleIndex", "Ingestion", "InboxWatcher",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict),
         // The thin command-line front end.
         .executableTarget(
             name: "marsad",
             dependencies: [
-                "ArabicText", "Articles", "ArticleIndex", "Ingestion",
+                "ArabicText", "Articles", "ArticleIndex", "Ingestion", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,6 +101,9 @@ let package = Package(
                                    .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "ArticleIndex", "Articles"],
+                    swiftSettings: strict),
+        .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ArticleIndex", "Ingestion"],
                     swiftSettings: strict),
         .testTarget(name: "MarsadCLITests", dependencies: ["marsad"], swiftSettings: strict),
     ],
