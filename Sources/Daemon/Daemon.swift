@@ -1,0 +1,2 @@
+// The daemon: see MarsadDaemon.swift.
+public enum DaemonPlaceholder {}
