@@ -96,3 +96,14 @@ public struct ArticleFile: Sendable {
         }
     }
 }
+
+extension ArticleFile {
+    /// The stamp of a regular file at `path` (following symlinks), or nil when there is none.
+    public static func stamp(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return FileStamp(byteSize: Int64(info.st_size),
+                         mtime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9,
+                         device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+}

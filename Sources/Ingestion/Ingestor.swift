@@ -1,6 +1,6 @@
 public import ArticleIndex
 public import Logging
-public import Articles
+import Articles
 import Crypto
 import Foundation
 
@@ -66,21 +66,12 @@ public struct Ingestor: Sendable {
     public let store: any ArticleStore
     public let options: IngestOptions
     public let logger: Logger
-    let parser = ArticleParser()
 
     public init(store: any ArticleStore, options: IngestOptions = IngestOptions(),
                 logger: Logger = Logger(label: "marsad.ingest")) {
         self.store = store
         self.options = options
         self.logger = logger
-    }
-
-    /// What became of one file before the writer.
-    enum Prepared: Sendable {
-        case document(IndexDocument)
-        case unchanged
-        /// `record`: whether the ledger keeps the failure (not for paths that are missing or not files).
-        case failed(path: String, stamp: FileStamp?, sha: String?, reason: String, record: Bool)
     }
 
     /// Expands the arguments: folders are walked (recursively, article extensions only); files are taken as
@@ -116,13 +107,14 @@ public struct Ingestor: Sendable {
 
         var batch: [IndexDocument] = []
         var done = 0
-        await withTaskGroup(of: Prepared.self) { group in
+        let preparer = ArticlePreparer(store: store, sizeLimit: options.sizeLimit)
+        await withTaskGroup(of: Preparation.self) { group in
             var next = 0
             func addTask() {
                 guard next < files.count else { return }
                 let path = files[next]
                 next += 1
-                group.addTask { await self.prepare(path) }
+                group.addTask { await preparer.prepare(path, trustStamps: false) }
             }
             for _ in 0..<min(options.workers * 2, files.count) { addTask() }
             while let prepared = await group.next() {
@@ -136,8 +128,11 @@ public struct Ingestor: Sendable {
                     }
                 case .unchanged:
                     report.unchanged += 1
-                case .failed(let path, let stamp, let sha, let reason, let record):
-                    await fail(path: path, stamp: stamp, sha: sha, reason: reason, record: record, into: &report)
+                case .missing(let path):
+                    report.failures.append(IngestFailure(path: path, reason: "no such file (it vanished)"))
+                case .failed(let failure):
+                    await fail(path: failure.path, stamp: failure.stamp, sha: failure.sha, reason: failure.reason,
+                               record: failure.record, into: &report)
                 }
                 done += 1
                 if done % 64 == 0 { progress(done, files.count) }
@@ -148,37 +143,6 @@ public struct Ingestor: Sendable {
         let elapsed = ContinuousClock.now - start
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return report
-    }
-
-    /// Reads, hashes, checks the ledger, parses and analyzes one file. Runs on a worker task.
-    func prepare(_ path: String) async -> Prepared {
-        let file: ArticleFile
-        do { file = try ArticleFile.read(path, sizeLimit: options.sizeLimit) } catch {
-            let record = switch error {
-            case .tooLarge, .permissionDenied, .io: true
-            case .missing, .isDirectory, .notRegular: false
-            }
-            return .failed(path: path, stamp: nil, sha: nil, reason: error.description, record: record)
-        }
-        let sha = SHA256.hash(data: file.bytes).map { String(format: "%02x", $0) }.joined()
-        if let record = try? await store.fileRecord(path: path), record.contentSHA256 == sha,
-           record.status != .failed {
-            return .unchanged
-        }
-        let format = Self.format(of: path)
-        do throws(ArticleParseError) {
-            let article = try parser.parse(file.bytes, format: format)
-            return .document(IndexDocument(path: path, stamp: file.stamp, article: article))
-        } catch {
-            return .failed(path: path, stamp: file.stamp, sha: sha, reason: error.description, record: true)
-        }
-    }
-
-    /// The parser format for a path: by extension, plain text when the extension is not an article format.
-    public static func format(of path: String) -> ArticleFormat {
-        let name = path.split(separator: "/").last ?? ""
-        guard let dot = name.lastIndex(of: ".") else { return .text }
-        return ArticleFormat(pathExtension: String(name[name.index(after: dot)...])) ?? .text
     }
 
     func commit(_ batch: inout [IndexDocument], into report: inout IngestReport) async {

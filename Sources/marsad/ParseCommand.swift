@@ -17,7 +17,7 @@ struct Parse: AsyncParsableCommand {
         do { read = try ArticleFile.read(file) } catch { throw CLIError("\(file): \(error.description)") }
         let article: Article
         do {
-            article = try ArticleParser().parse(read.bytes, format: Ingestor.format(of: file))
+            article = try ArticleParser().parse(read.bytes, format: ArticlePreparer.format(of: file))
         } catch { throw CLIError("\(file): \(error.description)") }
         if json { return try Output.printJSON(article) }
         print(Output.bold(article.title) + (article.titleDerived ? " (derived)" : ""))

@@ -1,0 +1,91 @@
+public import ArticleIndex
+public import Articles
+import Crypto
+
+/// A file that could not be made into an article.
+public struct PreparationFailure: Sendable, Hashable {
+    public var path: String
+    public var stamp: FileStamp?
+    public var sha: String?
+    public var reason: String
+    /// Whether the ledger keeps the failure (not for paths that are not files at all).
+    public var record: Bool
+    /// Whether trying again later may succeed (an I/O error, not a bad file).
+    public var transient: Bool
+}
+
+/// What became of one path before the writer.
+public enum Preparation: Sendable {
+    /// Parsed and analyzed, ready to store.
+    case document(IndexDocument)
+    /// The index already holds this file as it is.
+    case unchanged(String)
+    /// Nothing is at the path any more.
+    case missing(String)
+    case failed(PreparationFailure)
+
+    public var path: String {
+        switch self {
+        case .document(let doc): doc.path
+        case .unchanged(let path), .missing(let path): path
+        case .failed(let failure): failure.path
+        }
+    }
+}
+
+/// Turns a path into something the index writer can apply: reads the file once, skips it when the ledger
+/// says it is unchanged, parses and analyzes it. Many run at once; none of them writes to the index.
+public struct ArticlePreparer: Sendable {
+    public let store: any ArticleStore
+    public let sizeLimit: Int64
+    let parser = ArticleParser()
+
+    public init(store: any ArticleStore, sizeLimit: Int64 = ArticleFile.defaultSizeLimit) {
+        self.store = store
+        self.sizeLimit = sizeLimit
+    }
+
+    /// - Parameter trustStamps: when the ledger has the same size, mtime, device and inode for the path, take
+    ///   the file as unchanged without reading it (what the daemon does: 100,000 unchanged files cost no reads).
+    ///   Otherwise the content hash decides.
+    public func prepare(_ path: String, trustStamps: Bool) async -> Preparation {
+        let record = try? await store.fileRecord(path: path)
+        if trustStamps, let record, let recorded = record.stamp, let current = ArticleFile.stamp(path),
+           recorded == current {
+            return .unchanged(path)
+        }
+        let file: ArticleFile
+        do { file = try ArticleFile.read(path, sizeLimit: sizeLimit) } catch {
+            switch error {
+            case .missing: return .missing(path)
+            case .isDirectory, .notRegular:
+                return .failed(PreparationFailure(path: path, reason: error.description, record: false,
+                                                  transient: false))
+            case .tooLarge, .permissionDenied:
+                return .failed(PreparationFailure(path: path, stamp: ArticleFile.stamp(path), reason: error.description,
+                                                  record: true, transient: false))
+            case .io:
+                return .failed(PreparationFailure(path: path, stamp: ArticleFile.stamp(path), reason: error.description,
+                                                  record: true, transient: true))
+            }
+        }
+        let sha = SHA256.hash(data: file.bytes).map { String(format: "%02x", $0) }.joined()
+        if let record, record.contentSHA256 == sha, record.status != .failed {
+            return .unchanged(path)
+        }
+        do throws(ArticleParseError) {
+            let article = try parser.parse(file.bytes, format: Self.format(of: path))
+            return .document(IndexDocument(path: path, stamp: file.stamp, article: article))
+        } catch {
+            return .failed(PreparationFailure(path: path, stamp: file.stamp, sha: sha, reason: error.description,
+                                              record: true, transient: false))
+        }
+    }
+
+    /// The parser format for a path: by extension, plain text when the extension is not an article format.
+    public static func format(of path: String) -> ArticleFormat {
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: ".") else { return .text }
+        return ArticleFormat(pathExtension: String(name[name.index(after: dot)...])) ?? .text
+    }
+}
