@@ -23,6 +23,12 @@ public protocol ArticleStore: Sendable {
     func remove(path: String) async throws
     /// Moves a path (a file renamed inside the inbox): the article stays, only its path changes.
     func rename(from: String, to: String) async throws
+    /// The ledger rows of every path below a directory, keyed by path.
+    func fileRecords(under directory: String) async throws -> [String: FileRecord]
+    /// Forgets every path below a directory.
+    func removeAll(under directory: String) async throws
+    /// Moves every path below `from` to the same place below `to`.
+    func renameAll(under from: String, to: String) async throws
     /// The ledger row of a path, if it was seen.
     func fileRecord(path: String) async throws -> FileRecord?
     /// Ranked full-text search.

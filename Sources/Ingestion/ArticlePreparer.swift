@@ -12,6 +12,16 @@ public struct PreparationFailure: Sendable, Hashable {
     public var record: Bool
     /// Whether trying again later may succeed (an I/O error, not a bad file).
     public var transient: Bool
+
+    public init(path: String, stamp: FileStamp? = nil, sha: String? = nil, reason: String, record: Bool,
+                transient: Bool) {
+        self.path = path
+        self.stamp = stamp
+        self.sha = sha
+        self.reason = reason
+        self.record = record
+        self.transient = transient
+    }
 }
 
 /// What became of one path before the writer.
@@ -49,7 +59,12 @@ public struct ArticlePreparer: Sendable {
     ///   the file as unchanged without reading it (what the daemon does: 100,000 unchanged files cost no reads).
     ///   Otherwise the content hash decides.
     public func prepare(_ path: String, trustStamps: Bool) async -> Preparation {
-        let record = try? await store.fileRecord(path: path)
+        prepare(path, record: try? await store.fileRecord(path: path), trustStamps: trustStamps)
+    }
+
+    /// The synchronous part of ``prepare(_:trustStamps:)``, given the ledger row: reading, hashing, parsing and
+    /// analysis. The daemon runs it off the cooperative thread pool, under a time limit.
+    public func prepare(_ path: String, record: FileRecord?, trustStamps: Bool) -> Preparation {
         if trustStamps, let record, let recorded = record.stamp, let current = ArticleFile.stamp(path),
            recorded == current {
             return .unchanged(path)

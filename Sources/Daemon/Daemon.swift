@@ -1,2 +1,0 @@
-// The daemon: see MarsadDaemon.swift.
-public enum DaemonPlaceholder {}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// What a running daemon publishes about itself for `marsad status` and `marsad wait`, in `<db>.status.json`.
+///
+/// Written atomically (a temporary file renamed over the old one) about once a second and whenever the queue
+/// drains, so readers never see half a file. It is only trusted while the daemon's lock is held.
+public struct DaemonStatus: Sendable, Codable, Hashable {
+    public var pid: Int32
+    public var inbox: String
+    public var mode: String
+    /// `starting`, `reconciling`, `watching`, `polling` or `stopping`.
+    public var state: String
+    public var startedAt: Double
+    public var updatedAt: Double
+    public var queueDepth: Int
+    /// Articles committed since start (indexed, replaced or duplicate), and failures since start.
+    public var indexedSinceStart: Int
+    public var failedSinceStart: Int
+    /// Files per second over the last ten seconds.
+    public var ingestRate: Double
+    public var watchedDirectories: Int
+    /// Subtrees polled instead of watched, with the reason.
+    public var degraded: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case pid, inbox, mode, state, startedAt = "started_at", updatedAt = "updated_at", queueDepth = "queue_depth"
+        case indexedSinceStart = "indexed_since_start", failedSinceStart = "failed_since_start"
+        case ingestRate = "ingest_rate", watchedDirectories = "watched_directories", degraded
+    }
+
+    public static func path(database: String) -> String { database + ".status.json" }
+
+    /// Writes the status file atomically.
+    public func write(database: String) {
+        let target = Self.path(database: database)
+        let temp = target + ".tmp"
+        guard let data = try? JSONEncoder().encode(self) else { return }
+        if FileManager.default.createFile(atPath: temp, contents: data) {
+            _ = rename(temp, target)
+        }
+    }
+
+    /// The status of the daemon running on `database`, or nil when none runs.
+    public static func read(database: String) -> DaemonStatus? {
+        guard let pid = InstanceLock.holder(database: database),
+              let data = FileManager.default.contents(atPath: path(database: database)),
+              var status = try? JSONDecoder().decode(DaemonStatus.self, from: data) else { return nil }
+        status.pid = pid
+        return status
+    }
+}

@@ -1,0 +1,84 @@
+import DequeModule
+
+/// The daemon's queue of paths to look at.
+///
+/// It holds paths, never contents, so a burst of 100,000 files costs a few megabytes. Its rules:
+/// - a path waits in the queue at most once, however many events name it;
+/// - a path is handed to one worker at a time; an event for a path in flight marks it dirty, and it is queued
+///   again when that worker's result is committed (the last write wins, and is never lost);
+/// - workers wait, without spinning, while the queue is empty.
+actor WorkQueue {
+    private var pending = Deque<String>()
+    private var queued = Set<String>()
+    private var inFlight = Set<String>()
+    private var dirty = Set<String>()
+    private var waiters = Deque<CheckedContinuation<String?, Never>>()
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    private var closed = false
+
+    /// Paths waiting plus paths being worked on.
+    var depth: Int { pending.count + inFlight.count }
+
+    /// Whether `path` is waiting or being worked on.
+    func isBusy(_ path: String) -> Bool {
+        queued.contains(path) || inFlight.contains(path)
+    }
+
+    /// Queues `path` (or marks it dirty when a worker has it).
+    func enqueue(_ path: String) {
+        guard !closed else { return }
+        if inFlight.contains(path) {
+            dirty.insert(path)
+        } else if queued.insert(path).inserted {
+            if let waiter = waiters.popFirst() {
+                queued.remove(path)
+                inFlight.insert(path)
+                waiter.resume(returning: path)
+            } else {
+                pending.append(path)
+            }
+        }
+    }
+
+    func enqueue(_ paths: some Sequence<String>) {
+        for path in paths { enqueue(path) }
+    }
+
+    /// The next path for a worker, or nil once the queue is closed.
+    func next() async -> String? {
+        if let path = pending.popFirst() {
+            queued.remove(path)
+            inFlight.insert(path)
+            return path
+        }
+        if closed { return nil }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// A worker's result for `path` is committed: the path is free; if it was dirtied meanwhile, queue it again.
+    func finished(_ path: String) {
+        inFlight.remove(path)
+        if dirty.remove(path) != nil { enqueue(path) }
+        if pending.isEmpty && inFlight.isEmpty {
+            for waiter in idleWaiters { waiter.resume() }
+            idleWaiters.removeAll()
+        }
+    }
+
+    /// Returns once nothing is queued or in flight.
+    func waitUntilIdle() async {
+        if pending.isEmpty && inFlight.isEmpty { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    /// Stops handing out work: waiting workers get nil; queued paths are dropped (the next start's reconcile
+    /// finds them again).
+    func close() {
+        closed = true
+        pending.removeAll()
+        queued.removeAll()
+        while let waiter = waiters.popFirst() { waiter.resume(returning: nil) }
+        for waiter in idleWaiters { waiter.resume() }
+        idleWaiters.removeAll()
+    }
+}

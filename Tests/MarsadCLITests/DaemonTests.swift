@@ -1,0 +1,246 @@
+import Foundation
+import Testing
+
+/// `marsad run` as a real process on a real inbox, driven the way users drop files.
+@Suite("The daemon, end to end", .serialized)
+struct DaemonEndToEndTests {
+    let seed = seedsDirectory + "/000_0bc6245a09814656.txt"
+    let seed3 = seedsDirectory + "/003_931eb2a5a6a3a8f9.txt"
+
+    func searchPaths(_ daemon: DaemonProcess, _ query: String) throws -> [String] {
+        let run = try marsad(["search", "--db", daemon.db, "--json", "--limit", "100", query])
+        return (run.json["hits"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+    }
+
+    func realInbox(_ d: DaemonProcess) -> String { URL(fileURLWithPath: d.inbox).resolvingSymlinksInPath().path }
+
+    @Test("cp, mv, a slow append in three writes and rsync all end up indexed with their final content")
+    func drops() throws {
+        try withTemporaryDirectory { dir in
+            let d = try DaemonProcess(dir: dir)
+            try d.waitUntilWatching()
+            let inbox = realInbox(d)
+            #expect(try sh("cp '\(seed)' '\(inbox)/copied.txt'") == 0)
+            #expect(try sh("cp '\(seed3)' '\(dir)/staged.txt' && mv '\(dir)/staged.txt' '\(inbox)/moved.txt'") == 0)
+            #expect(try sh("""
+                printf 'عنوان الخبر\\n' > '\(inbox)/slow.txt'; sleep 0.3; printf 'سطر عن البرتقال\\n' >> '\(inbox)/slow.txt'; \
+                sleep 0.3; printf 'سطر أخير عن الليمون\\n' >> '\(inbox)/slow.txt'
+                """) == 0)
+            let hasRsync = FileManager.default.isExecutableFile(atPath: "/usr/bin/rsync")
+            if hasRsync {
+                #expect(try sh("printf 'عنوان\\nمقال عن الرمان\\n' > '\(dir)/r.txt' && rsync '\(dir)/r.txt' '\(inbox)/rsynced.txt'") == 0)
+            }
+            let files = ["copied.txt", "moved.txt", "slow.txt"] + (hasRsync ? ["rsynced.txt"] : [])
+            let wait = try d.wait(files.map { inbox + "/" + $0 })
+            #expect(wait.status == 0, "\(wait.stdout) \(d.log)")
+            #expect(try searchPaths(d, "الميليشيات") == [inbox + "/copied.txt"])
+            #expect(try searchPaths(d, "رومانوسكي") == [inbox + "/moved.txt"])
+            #expect(try searchPaths(d, "الليمون") == [inbox + "/slow.txt"])
+            #expect(try searchPaths(d, "البرتقال") == [inbox + "/slow.txt"])
+            if hasRsync { #expect(try searchPaths(d, "الرمان") == [inbox + "/rsynced.txt"]) }
+            #expect(try ledger(d.db).keys.allSatisfy { !$0.contains("/.") }, "rsync's temp file was indexed")
+            #expect(d.stop().status == 0)
+        }
+    }
+
+    @Test("delete, rename (same article), directories moved in and out, mkdir -p then a file at once")
+    func treeChanges() throws {
+        try withTemporaryDirectory { dir in
+            let d = try DaemonProcess(dir: dir)
+            try d.waitUntilWatching()
+            let inbox = realInbox(d)
+            #expect(try sh("cp '\(seed)' '\(inbox)/a.txt' && cp '\(seed3)' '\(inbox)/b.txt'") == 0)
+            #expect(try d.wait([inbox + "/a.txt", inbox + "/b.txt"]).status == 0)
+            let idBefore = try sqlite(d.db, "SELECT article_id FROM files WHERE path = '\(inbox)/a.txt'")
+
+            #expect(try sh("mv '\(inbox)/a.txt' '\(inbox)/renamed.txt'") == 0)
+            #expect(try d.wait([inbox + "/renamed.txt"]).status == 0)
+            try d.settle()
+            #expect(try sqlite(d.db, "SELECT article_id FROM files WHERE path = '\(inbox)/renamed.txt'") == idBefore)
+            #expect(try searchPaths(d, "الميليشيات") == [inbox + "/renamed.txt"])
+
+            #expect(try sh("rm '\(inbox)/b.txt'") == 0)
+            try d.settle()
+            #expect(try searchPaths(d, "رومانوسكي").isEmpty)
+
+            // A folder with files moved in from outside, then moved out again.
+            #expect(try sh("mkdir -p '\(dir)/outside/sub' && cp '\(seed3)' '\(dir)/outside/sub/x.txt' && mv '\(dir)/outside' '\(inbox)/came-in'") == 0)
+            #expect(try d.wait([inbox + "/came-in/sub/x.txt"]).status == 0)
+            #expect(try searchPaths(d, "رومانوسكي") == [inbox + "/came-in/sub/x.txt"])
+            #expect(try sh("mv '\(inbox)/came-in' '\(dir)/gone'") == 0)
+            try d.settle()
+            Thread.sleep(forTimeInterval: 0.2)
+            #expect(try searchPaths(d, "رومانوسكي").isEmpty, "\(d.log)")
+
+            // mkdir -p and a file at once: the race that loses files elsewhere.
+            for i in 0..<5 {
+                #expect(try sh("mkdir -p '\(inbox)/n\(i)/b/c' && cp '\(seed3)' '\(inbox)/n\(i)/b/c/f.txt'") == 0)
+            }
+            #expect(try d.wait((0..<5).map { "\(inbox)/n\($0)/b/c/f.txt" }).status == 0, "\(d.log)")
+            try d.settle()
+            #expect(try ledger(d.db).keys.sorted() == filesOnDisk(inbox).sorted())
+            #expect(d.stop().status == 0)
+        }
+    }
+
+    @Test("bad files beside good ones: the daemon stays up, good files are indexed, bad ones recorded with a reason")
+    func badFiles() throws {
+        try withTemporaryDirectory { dir in
+            let d = try DaemonProcess(dir: dir, extra: ["--workers", "2"])
+            try d.waitUntilWatching()
+            let inbox = realInbox(d)
+            #expect(try sh("""
+                cd '\(inbox)' && cp '\(seed)' good1.txt && head -c 4000 /bin/sh > binary.txt && : > empty.txt \
+                && printf 'abc\\377\\376\\000\\001\\002 binary' > invalid.txt && head -c 11000000 /dev/zero | tr '\\0' 'a' > huge.txt \
+                && ln -s /etc/passwd passwd.txt && mkfifo fifo.txt && cp '\(seed3)' good2.txt
+                """) == 0)
+            #expect(try d.wait([inbox + "/good1.txt", inbox + "/good2.txt"]).status == 0)
+            let failed = try d.wait([inbox + "/binary.txt", inbox + "/empty.txt", inbox + "/huge.txt"])
+            #expect(failed.status == 1)
+            #expect(failed.stdout.contains("binary.txt: not a text file"), "\(failed.stdout)")
+            #expect(failed.stdout.contains("empty.txt: the file is empty"))
+            #expect(failed.stdout.contains("huge.txt: too large"))
+            try d.settle()
+            let files = try ledger(d.db)
+            #expect(files[inbox + "/passwd.txt"] == nil, "a symlink out of the inbox was followed")
+            #expect(files[inbox + "/fifo.txt"] == nil)
+            #expect(files[inbox + "/good1.txt"] == "indexed" && files[inbox + "/good2.txt"] == "indexed")
+            let status = try marsad(["status", "--db", d.db, "--json"])
+            #expect((status.json["daemon"] as? [String: Any])?["running"] as? Bool == true)
+            #expect(d.process.isRunning)
+            #expect(d.stop().status == 0)
+        }
+    }
+
+    @Test("one daemon per database; searches work while it writes; SIGTERM exits 0 within seconds")
+    func singleInstanceAndShutdown() throws {
+        try withTemporaryDirectory { dir in
+            let d = try DaemonProcess(dir: dir)
+            try d.waitUntilWatching()
+            let second = try marsad(["run", "--inbox", dir + "/other", "--db", d.db])
+            #expect(second.status != 0)
+            #expect(second.stderr.contains("already running"), "\(second.stderr)")
+            let status = try marsad(["status", "--db", d.db, "--json"])
+            let daemon = status.json["daemon"] as? [String: Any] ?? [:]
+            #expect(daemon["running"] as? Bool == true)
+            #expect(daemon["pid"] as? Int == Int(d.process.processIdentifier))
+            #expect(daemon["inbox"] as? String == realInbox(d))
+            #expect(daemon["uptime_s"] as? Int != nil)
+            #expect(status.json["queue_depth"] as? Int == 0)
+            let inbox = realInbox(d)
+            for i in 0..<200 { #expect(try sh("cp '\(seed)' '\(inbox)/f\(i).txt'") == 0 || true) }
+            #expect(try marsad(["search", "--db", d.db, "الميليشيات"]).status == 0)
+            let stopped = d.stop()
+            #expect(stopped.status == 0)
+            #expect(stopped.seconds < 5)
+            let after = try marsad(["status", "--db", d.db, "--json"])
+            #expect((after.json["daemon"] as? [String: Any])?["running"] as? Bool == false)
+        }
+    }
+
+    @Test("SIGKILL during a 2,000-file burst, 10 times: each restart ends with the index equal to the folder")
+    func crashDuringBurst() throws {
+        try withTemporaryDirectory { dir in
+            let inbox = dir + "/inbox"
+            #expect(try sh("mkdir -p '\(inbox)'") == 0)
+            var generator = SystemRandomNumberGenerator()
+            for round in 0..<10 {
+                let d = try DaemonProcess(dir: dir, inbox: inbox)
+                try d.waitUntilWatching()
+                // 200 new files per round (2,000 in all), some deleted and some renamed as the rounds go.
+                let script = """
+                    cd '\(inbox)' && for i in $(seq 1 200); do printf 'عنوان %s\\nنص المقال رقم %s في الجولة \(round)\\n' "$i" "$i" > r\(round)-$i.txt; done
+                    """
+                let writer = Process()
+                writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+                writer.arguments = ["-c", script]
+                try writer.run()
+                Thread.sleep(forTimeInterval: Double.random(in: 0.01...0.4, using: &generator))
+                d.kill9()
+                writer.waitUntilExit()
+                if round > 0 {
+                    #expect(try sh("cd '\(inbox)' && rm -f r\(round - 1)-1*.txt && mv r\(round - 1)-2.txt moved-\(round).txt") == 0)
+                }
+            }
+            let d = try DaemonProcess(dir: dir, inbox: inbox)
+            try d.waitUntilWatching()
+            try d.settle()
+            let onDisk = filesOnDisk(inbox)
+            let files = try ledger(d.db)
+            #expect(Set(files.keys) == onDisk, "missing: \(onDisk.subtracting(files.keys).prefix(5)), extra: \(Set(files.keys).subtracting(onDisk).prefix(5))")
+            #expect(files.values.allSatisfy { $0 == "indexed" })
+            #expect(try sqlite(d.db, "PRAGMA integrity_check") == "ok")
+            #expect(try sqlite(d.db, "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM files WHERE article_id IS NOT NULL)") == "0")
+            #expect(try sqlite(d.db, "SELECT count(*) FROM articles") == String(onDisk.count))
+            #expect(d.stop().status == 0)
+        }
+    }
+
+    @Test("consume mode moves indexed files to the archive and failed ones to failed/ with a reason")
+    func consumeMode() throws {
+        try withTemporaryDirectory { dir in
+            let d = try DaemonProcess(dir: dir, extra: ["--mode", "consume", "--archive-dir", dir + "/archive",
+                                                        "--failed-dir", dir + "/failed"])
+            try d.waitUntilWatching()
+            let inbox = realInbox(d)
+            #expect(try sh("cp '\(seed3)' '\(inbox)/keep.txt' && : > '\(inbox)/bad.txt'") == 0)
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline, !(FileManager.default.fileExists(atPath: dir + "/archive/keep.txt")
+                                        && FileManager.default.fileExists(atPath: dir + "/failed/bad.txt.reason")) {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            #expect(FileManager.default.fileExists(atPath: dir + "/archive/keep.txt"), "\(d.log)")
+            #expect(!FileManager.default.fileExists(atPath: inbox + "/keep.txt"))
+            #expect(try String(contentsOfFile: dir + "/failed/bad.txt.reason", encoding: .utf8) == "the file is empty\n")
+            try d.settle()
+            #expect(try searchPaths(d, "رومانوسكي") == [URL(fileURLWithPath: dir).resolvingSymlinksInPath().path + "/archive/keep.txt"]
+                    || searchPaths(d, "رومانوسكي") == [dir + "/archive/keep.txt"])
+            #expect(d.stop().status == 0)
+        }
+    }
+
+    @Test("SIGHUP reloads exclude patterns without dropping events")
+    func reload() throws {
+        try withTemporaryDirectory { dir in
+            let config = dir + "/marsad.toml"
+            try "exclude = []\n".write(toFile: config, atomically: true, encoding: .utf8)
+            let d = try DaemonProcess(dir: dir, extra: ["--config", config])
+            try d.waitUntilWatching()
+            let inbox = realInbox(d)
+            try "exclude = [\"draft-*\"]\nlog_level = \"debug\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+            d.signal(SIGHUP)
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline && !d.log.contains("reloaded") { Thread.sleep(forTimeInterval: 0.05) }
+            #expect(d.log.contains("reloaded"))
+            #expect(try sh("cp '\(seed)' '\(inbox)/draft-1.txt' && cp '\(seed3)' '\(inbox)/final.txt'") == 0)
+            #expect(try d.wait([inbox + "/final.txt"]).status == 0)
+            try d.settle()
+            #expect(try ledger(d.db)[inbox + "/draft-1.txt"] == nil)
+            #expect(d.process.isRunning)
+            #expect(d.stop().status == 0)
+        }
+    }
+
+    @Test("start-up reconcile: files added, changed, renamed and deleted while stopped")
+    func reconcileAtStart() throws {
+        try withTemporaryDirectory { dir in
+            let inbox = dir + "/inbox"
+            #expect(try sh("mkdir -p '\(inbox)' && cp '\(seed)' '\(inbox)/a.txt' && cp '\(seed3)' '\(inbox)/b.txt' && printf 'عنوان\\nالتين\\n' > '\(inbox)/c.txt'") == 0)
+            var d = try DaemonProcess(dir: dir, inbox: inbox)
+            try d.waitUntilWatching()
+            try d.settle()
+            let real = realInbox(d)
+            let idA = try sqlite(d.db, "SELECT article_id FROM files WHERE path = '\(real)/a.txt'")
+            #expect(d.stop().status == 0)
+            #expect(try sh("cd '\(inbox)' && mv a.txt a2.txt && rm b.txt && printf 'عنوان\\nالعنب\\n' > c.txt && cp '\(seed3)' d.txt") == 0)
+            d = try DaemonProcess(dir: dir, inbox: inbox)
+            try d.waitUntilWatching()
+            try d.settle()
+            #expect(try sqlite(d.db, "SELECT article_id FROM files WHERE path = '\(real)/a2.txt'") == idA)
+            #expect(try searchPaths(d, "التين").isEmpty)
+            #expect(try searchPaths(d, "العنب") == [real + "/c.txt"])
+            #expect(Set(try ledger(d.db).keys) == filesOnDisk(inbox))
+            #expect(d.stop().status == 0)
+        }
+    }
+}
