@@ -1,1 +1,125 @@
+import Foundation
 import Testing
+@testable import Daemon
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    /// The shipped deploy/marsad.toml must parse and hold the documented defaults.
+    @Test func shippedConfigurationParses() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/marsad.toml").path
+        let c = try DaemonConfiguration.load(file: path)
+        let defaults = DaemonConfiguration()
+        #expect(c.inbox == "/srv/marsad/inbox")
+        #expect(c.mode == .mirror)
+        #expect(c.extensions == defaults.extensions)
+        #expect(c.workers == defaults.workers && c.batchSize == defaults.batchSize)
+        #expect(c.maxFileSize == defaults.maxFileSize && c.parseTimeout == defaults.parseTimeout)
+        #expect(c.pollInterval == defaults.pollInterval && c.reconcileInterval == defaults.reconcileInterval)
+        #expect(c.forcePolling == false && c.logLevel == .info)
+    }
+
+    @Test func everyKey() throws {
+        let c = try DaemonConfiguration.parse("""
+            inbox = '/in'   # literal string
+            db = "/d/\\u0645.db"
+            mode = "consume"
+            archive_dir = "/a"
+            failed_dir = "/f"
+            extensions = [
+              "txt",   # comment inside
+              "html",
+            ]
+            include = ["*.article"]
+            exclude = ["draft-*"]
+            workers = 3
+            batch_size = 1_000
+            max_file_size = 2048
+            poll_interval = 2.5
+            force_polling = true
+            reconcile_interval = 0
+            parse_timeout = 5
+            log_level = "debug"
+            """)
+        #expect(c.inbox == "/in" && c.database == "/d/م.db" && c.mode == .consume)
+        #expect(c.archiveDirectory == "/a" && c.failedDirectory == "/f")
+        #expect(c.extensions == ["txt", "html"] && c.include == ["*.article"] && c.exclude == ["draft-*"])
+        #expect(c.workers == 3 && c.batchSize == 1000 && c.maxFileSize == 2048 && c.pollInterval == 2.5)
+        #expect(c.forcePolling && c.reconcileInterval == 0 && c.parseTimeout == 5 && c.logLevel == .debug)
+        #expect(c.fileFilter.accepts("x.article") && !c.fileFilter.accepts("draft-1.txt") && c.fileFilter.accepts("a.html"))
+    }
+
+    @Test(arguments: [
+        ("inbox = 3", "inbox must be a string"),
+        ("mode = \"copy\"", "mode must be"),
+        ("workerz = 2", "unknown key workerz"),
+        ("inbox = \"/a\"\ninbox = \"/b\"", "line 2: the key inbox is set twice"),
+        ("inbox = \"open", "line 1: unterminated string"),
+        ("log_level = \"loud\"", "log_level must be one of"),
+        ("[watch\nx = 1", "line 1: expected ]"),
+        ("x = {a = 1}", "inline tables"),
+        ("inbox \"/a\"", "expected = after the key inbox"),
+    ])
+    func badConfigurationsNameTheProblem(_ text: String, _ expected: String) {
+        #expect {
+            _ = try DaemonConfiguration.parse(text)
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+
+    @Test func tablesFlattenKeys() throws {
+        let values = try TOMLReader.parse("[a]\nb = 1\n[c.d]\ne = [true, false]\n")
+        #expect(values["a.b"] == .integer(1))
+        #expect(values["c.d.e"] == .array([.boolean(true), .boolean(false)]))
+    }
+}
+
+@Suite("Work queue")
+struct WorkQueueTests {
+    @Test("a path waits once however many events name it")
+    func dedupes() async {
+        let q = WorkQueue()
+        await q.enqueue(["a", "b", "a", "a"])
+        #expect(await q.depth == 2)
+        #expect(await q.next() == "a")
+        #expect(await q.next() == "b")
+    }
+
+    @Test("an event for a path in flight re-queues it after the worker finishes, never alongside")
+    func inFlightGoesDirty() async {
+        let q = WorkQueue()
+        await q.enqueue("a")
+        #expect(await q.next() == "a")
+        await q.enqueue("a")
+        #expect(await q.isBusy("a"))
+        #expect(await q.depth == 1, "still only the one in flight")
+        await q.finished("a")
+        #expect(await q.next() == "a", "queued again once the first run was committed")
+        await q.finished("a")
+        #expect(await q.depth == 0)
+    }
+
+    @Test("waiting workers wake for new work and get nil on close")
+    func waitersAndClose() async {
+        let q = WorkQueue()
+        async let first = q.next()
+        try? await Task.sleep(for: .milliseconds(20))
+        await q.enqueue("x")
+        #expect(await first == "x")
+        async let second = q.next()
+        try? await Task.sleep(for: .milliseconds(20))
+        await q.close()
+        #expect(await second == nil)
+    }
+
+    @Test func idle() async {
+        let q = WorkQueue()
+        await q.enqueue("a")
+        let path = await q.next()
+        async let idle: Void = q.waitUntilIdle()
+        await q.finished(path!)
+        await idle
+        #expect(await q.depth == 0)
+    }
+}
