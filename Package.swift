@@ -2,7 +2,7 @@
 // Marsad — an Arabic news drop-folder indexer for Linux.
 //
 // Targets depend one way only:
-//   ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher/Daemon → marsad (executable)
+//   ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher/Daemon → SystemdSupport → marsad
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -22,7 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
@@ -78,11 +78,21 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
+        // libsystemd (sd_journal_sendv, sd_notify) from Debian's libsystemd-dev.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // systemd and journald glue: journal and console log handlers, sd_notify readiness/status/watchdog.
+        .target(
+            name: "SystemdSupport",
+            dependencies: [
+                "CSystemd", "Daemon",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // The thin command-line front end.
         .executableTarget(
             name: "marsad",
             dependencies: [
-                "ArabicText", "Articles", "ArticleIndex", "Ingestion", "Daemon",
+                "ArabicText", "Articles", "ArticleIndex", "Ingestion", "Daemon", "SystemdSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,6 +117,7 @@ let package = Package(
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ArticleIndex", "Ingestion"],
                     swiftSettings: strict),
+        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", "Daemon"], swiftSettings: strict),
         .testTarget(name: "MarsadCLITests", dependencies: ["marsad"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -146,6 +146,11 @@ public struct FileRecord: Sendable, Hashable {
 }
 
 extension ArticleIndex {
+    /// How many articles the index holds.
+    public func articleCount() async throws -> Int {
+        try await mapErrors { try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0 } }
+    }
+
     /// The ledger row of `path`, if Marsad has seen it.
     public func fileRecord(path: String) async throws -> FileRecord? {
         try await mapErrors {

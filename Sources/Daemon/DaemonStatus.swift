@@ -13,6 +13,8 @@ public struct DaemonStatus: Sendable, Codable, Hashable {
     public var startedAt: Double
     public var updatedAt: Double
     public var queueDepth: Int
+    /// Articles in the index.
+    public var articles: Int
     /// Articles committed since start (indexed, replaced or duplicate), and failures since start.
     public var indexedSinceStart: Int
     public var failedSinceStart: Int
@@ -23,7 +25,7 @@ public struct DaemonStatus: Sendable, Codable, Hashable {
     public var degraded: [String]
 
     enum CodingKeys: String, CodingKey {
-        case pid, inbox, mode, state, startedAt = "started_at", updatedAt = "updated_at", queueDepth = "queue_depth"
+        case pid, inbox, mode, state, startedAt = "started_at", updatedAt = "updated_at", queueDepth = "queue_depth", articles
         case indexedSinceStart = "indexed_since_start", failedSinceStart = "failed_since_start"
         case ingestRate = "ingest_rate", watchedDirectories = "watched_directories", degraded
     }

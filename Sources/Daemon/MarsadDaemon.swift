@@ -328,6 +328,7 @@ final class Run: Sendable {
         return DaemonStatus(
             pid: getpid(), inbox: root, mode: config.mode.rawValue, state: state.withLock { $0 },
             startedAt: startedAt, updatedAt: Date().timeIntervalSince1970, queueDepth: await queue.depth,
+            articles: (try? await index.articleCount()) ?? 0,
             indexedSinceStart: await stats.indexed, failedSinceStart: await stats.failures,
             ingestRate: await stats.rate(), watchedDirectories: watcher.withLock { $0?.watchedDirectoryCount ?? 0 },
             degraded: degraded.withLock { $0.map { "\($0.key): \($0.value)" }.sorted() })

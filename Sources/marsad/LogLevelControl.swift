@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import SystemdSupport
 
 /// The process's log level, changeable while it runs (SIGHUP reloads it).
 final class LogLevelControl: Sendable {
@@ -11,11 +12,15 @@ final class LogLevelControl: Sendable {
         set { current.withLock { $0 = newValue } }
     }
 
-    /// Installs the log handler once: console lines on standard error whose level follows ``level``.
-    func bootstrap(level: Logger.Level) {
+    /// Installs the log handler once, its level following ``level``: the journal (structured fields) when
+    /// `target` resolves to journald, else console lines (text or JSON) on standard error.
+    func bootstrap(level: Logger.Level, target: LogTarget = .console, format: ConsoleLogHandler.Format = .text) {
         self.level = level
+        let journal = target.resolved() == .journald
         LoggingSystem.bootstrap { label in
-            LiveLevelHandler(base: StreamLogHandler.standardError(label: label), control: self)
+            let console = ConsoleLogHandler(format: format)
+            let base: any LogHandler = journal ? JournalLogHandler(label: label, fallback: console) : console
+            return LiveLevelHandler(base: base, control: self)
         }
     }
 }

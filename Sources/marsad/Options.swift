@@ -26,12 +26,7 @@ struct IndexOptions: ParsableArguments {
     }
 
     func bootstrapLogging() {
-        let level = Logger.Level(rawValue: logLevel) ?? .notice
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogLevelControl.shared.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .notice)
     }
 
     func open(_ mode: ArticleIndex.Mode) throws -> ArticleIndex {

@@ -1,8 +1,12 @@
-import ArgumentParser
+public import ArgumentParser
 import Daemon
 import Foundation
 import Logging
 import ServiceLifecycle
+import SystemdSupport
+
+extension LogTarget: ExpressibleByArgument {}
+extension ConsoleLogHandler.Format: ExpressibleByArgument {}
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,6 +53,12 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info).")
     var logLevel: String?
 
+    @Option(help: "Where logs go: auto (journald under systemd, else standard error), journald, console.")
+    var logTarget: LogTarget = .auto
+
+    @Option(help: "Console log format: text, or json (one object a line, for other collectors).")
+    var logFormat: ConsoleLogHandler.Format = .text
+
     func validate() throws {
         if let mode, DaemonConfiguration.Mode(rawValue: mode) == nil {
             throw ValidationError("--mode must be mirror or consume")
@@ -81,12 +91,12 @@ struct Run: AsyncParsableCommand {
         apply(to: &configuration)
         let database = IndexOptions.resolveDatabasePath(flag: configuration.database,
                                                         environment: ProcessInfo.processInfo.environment)
-        LogLevelControl.shared.bootstrap(level: configuration.logLevel)
+        LogLevelControl.shared.bootstrap(level: configuration.logLevel, target: logTarget, format: logFormat)
         let logger = Logger(label: "marsad")
         let flags = self
         let daemon = MarsadDaemon(
             configuration: configuration, databasePath: database, configurationFile: config,
-            overrides: { flags.apply(to: &$0) },
+            overrides: { flags.apply(to: &$0) }, observer: SystemdNotifier(),
             onLogLevel: { LogLevelControl.shared.level = $0 }, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

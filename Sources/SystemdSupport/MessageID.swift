@@ -1,0 +1,27 @@
+/// Stable 128-bit ids for each kind of event Marsad logs, as systemd's own daemons have.
+///
+/// `journalctl MESSAGE_ID=7cb60a7047434a76acb73d518e79d883` lists every indexed article, and
+/// `deploy/marsad.catalog` (installed to /usr/lib/systemd/catalog/) explains each for `journalctl -x`.
+/// The log call names the kind with the metadata key `event`; never change an id once shipped.
+public enum MessageID {
+    public static let byEvent: [String: String] = [
+        "started": "bb727c51aa1842ad8a0d44334a626ab0",
+        "ready": "c489074a0ca149b5bb1d9d6db143a048",
+        "indexed": "7cb60a7047434a76acb73d518e79d883",
+        "replaced": "e0d56b0959ef425fb70d70fdd1d5bc71",
+        "unchanged": "ccb6349f4c2f45f1bc113ea31890ee6f",
+        "duplicate": "7c2a9530946f4007a0d55dcc5e5dab4a",
+        "removed": "fa94eab6d4964dc5b5753fc26bb47513",
+        "renamed": "c35bcbbf63974230a504e2d9c87811a7",
+        "failed": "e362f50e809f4fb9925d959939cf3ed4",
+        "overflow": "209da5719781407a8685a4ab9ef5cabd",
+        "reconciled": "1b2929314cd74ac889307041c5337a7c",
+        "degraded": "fceba1d7fcc84827bb2c272640d88032",
+        "reload": "be0327aecfc148a6b9a38b31b7348035",
+        "stopping": "0ee6afd1d3c0429fa568347ce8a99f3f",
+        "stopped": "764df82e02a748b6a51f4a0f4dba5066",
+        "inbox_vanished": "4ea0bfdd4b51408c96eb6be739ad5fc5",
+        "inbox_returned": "17de42928bb346ac900ff2df516b1e9b",
+        "reindex": "c2ffaccb628a43bfa8a3ffb1ef9b115a",
+    ]
+}
