@@ -101,7 +101,7 @@ let package = Package(
         // Micro-benchmarks run by scripts/bench-* in a release build (not tests).
         .executableTarget(
             name: "marsad-bench",
-            dependencies: ["ArabicText", "Articles"],
+            dependencies: ["ArabicText", "Articles", "ArticleIndex"],
             swiftSettings: strict),
 
         .testTarget(name: "ArabicTextTests", dependencies: ["ArabicText"],

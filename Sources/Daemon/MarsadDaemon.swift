@@ -141,6 +141,7 @@ final class Run: Sendable {
         }
         logger.notice("watching \(root) (\(config.mode.rawValue) mode, \(config.effectiveWorkers) workers)",
                       metadata: ["event": "started", "inbox": "\(root)"])
+        setState("reconciling")
         daemon.observer.daemonReady(await snapshot())
 
         await withGracefulShutdownHandler {
@@ -148,7 +149,6 @@ final class Run: Sendable {
                 group.addTask { await self.writer.run() }
                 group.addTask { await self.runWorkers() }
                 group.addTask {
-                    self.setState("reconciling")
                     await self.reconcile(self.root, why: "start-up")
                     self.setState(config.forcePolling ? "polling" : "watching")
                 }

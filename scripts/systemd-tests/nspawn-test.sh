@@ -23,6 +23,9 @@ ExecStart=/opt/marsad/marsad run --config /etc/marsad/marsad.toml
 CONF
 cp "$here/deploy/marsad.toml" "$work/marsad.toml"
 sed -i 's|^reconcile_interval = .*|reconcile_interval = 0|' "$work/marsad.toml"
+if [ "${MARSAD_TEST_FORCE_POLLING:-0}" = 1 ]; then
+  sed -i 's|^force_polling = .*|force_polling = true|; s|^poll_interval = .*|poll_interval = 0.2|' "$work/marsad.toml"
+fi
 
 systemd-nspawn -q -D / --volatile=yes --register=no --keep-unit --private-network --console=passive \
   --bind-ro="$bin:/opt/marsad/marsad" \

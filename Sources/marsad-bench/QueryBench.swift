@@ -1,0 +1,40 @@
+import ArticleIndex
+import Foundation
+
+/// Runs each query of the file (one a line) against the index, warm, and prints latency percentiles in ms.
+/// Lines starting with `#` name a group (`# words`, `# phrase`, `# prefix`); each group gets its own line.
+func queryBench(_ arguments: [String]) async {
+    guard arguments.count == 2, let text = try? String(contentsOfFile: arguments[1], encoding: .utf8) else {
+        print("{\"error\":\"usage: marsad-bench query DB QUERIES-FILE\"}")
+        return
+    }
+    guard let index = try? ArticleIndex(path: arguments[0], mode: .readOnly) else {
+        print("{\"error\":\"cannot open \(arguments[0])\"}")
+        return
+    }
+    var groups: [(String, [String])] = []
+    for line in text.split(separator: "\n") {
+        if line.hasPrefix("#") { groups.append((line.dropFirst().trimmingCharacters(in: .whitespaces), [])) }
+        else if !groups.isEmpty { groups[groups.count - 1].1.append(String(line)) }
+    }
+    let clock = ContinuousClock()
+    for (name, queries) in groups where !queries.isEmpty {
+        // Warm up: each query once.
+        for q in queries { _ = try? await index.search(SearchQuery(q), options: SearchOptions(limit: 10)) }
+        var times: [Double] = []
+        var totalHits = 0
+        for q in queries {
+            guard let query = try? SearchQuery(q) else { continue }
+            var hits = 0
+            let elapsed = await clock.measure {
+                hits = (try? await index.search(query, options: SearchOptions(limit: 10)))?.total ?? 0
+            }
+            totalHits += hits
+            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        }
+        times.sort()
+        func pct(_ p: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * p))] }
+        print("{\"bench\":\"query\",\"group\":\"\(name)\",\"queries\":\(times.count),\"p50_ms\":\(pct(0.5)),"
+              + "\"p99_ms\":\(pct(0.99)),\"max_ms\":\(times.last ?? 0),\"mean_hits\":\(times.isEmpty ? 0 : totalHits / times.count)}")
+    }
+}

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""The benchmark suite behind scripts/bench. See README.md, "Benchmarks"."""
+import json, os, platform, shutil, signal, sqlite3, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOOLS = os.path.join(ROOT, "scripts", "bench-tools")
+BIN = os.path.join(ROOT, ".build", "release", "marsad")
+BENCH = os.path.join(ROOT, ".build", "release", "marsad-bench")
+WORK = os.environ.get("BENCH_DIR", "/tmp/marsad-bench")
+QUICK = "--quick" in sys.argv
+RUNS = 1 if QUICK else 3
+rows = []
+
+def log(*a):
+    print("bench:", *a, file=sys.stderr, flush=True)
+
+def corpus(n):
+    path = os.path.join(WORK, f"corpus-{n}")
+    if not os.path.exists(os.path.join(path, ".done")):
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run([sys.executable, os.path.join(TOOLS, "make-corpus.py"), os.path.join(ROOT, "seeds"), path, str(n)], check=True)
+        open(os.path.join(path, ".done"), "w").close()
+    return path
+
+def corpus_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs if f.endswith(".txt"))
+
+def indexed(db):
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        n = con.execute("SELECT count(*) FROM files WHERE status = 'indexed'").fetchone()[0]
+        con.close()
+        return n
+    except sqlite3.Error:
+        return 0
+
+def peak_rss_mb(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+def db_size(db):
+    return sum(os.path.getsize(db + s) for s in ("", "-wal") if os.path.exists(db + s))
+
+def start_daemon(inbox, db, extra=()):
+    proc = subprocess.Popen([BIN, "run", "--inbox", inbox, "--db", db, "--reconcile-interval", "0", "--log-level", "warning",
+                             "--log-target", "console"] + list(extra), stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    return proc
+
+def wait_state(db, states=("watching", "polling"), timeout=600):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            if json.load(open(db + ".status.json")).get("state") in states:
+                return True
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.005)
+    return False
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+def fresh(*paths):
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True) if os.path.isdir(p) else [os.remove(p + s) for s in ("", "-wal", "-shm", ".lock", ".status.json") if os.path.exists(p + s)]
+
+def wait_count(db, n, proc, timeout=1200):
+    end = time.time() + timeout
+    rss = 0
+    while time.time() < end:
+        rss = max(rss, peak_rss_mb(proc.pid) or 0)
+        if indexed(db) >= n:
+            return True, rss
+        time.sleep(0.02)
+    return False, rss
+
+def floor(path):
+    out = subprocess.run([sys.executable, os.path.join(TOOLS, "fts5-floor.py"), path, os.path.join(WORK, "floor.db")],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+def bench_micro():
+    seeds = [os.path.join(ROOT, "seeds", f) for f in sorted(os.listdir(os.path.join(ROOT, "seeds")))]
+    for kind in ("analyze", "parse"):
+        runs = [json.loads(subprocess.run([BENCH, kind] + seeds, capture_output=True, text=True, check=True).stdout)["mb_per_s"] for _ in range(3)]
+        rows.append((f"{kind} (one core, seeds)", f"{median(runs):.1f} MB/s", "median of 3"))
+        log(kind, runs)
+
+def bench_burst(n):
+    src = corpus(n)
+    size = corpus_bytes(src)
+    inbox, db = os.path.join(WORK, "inbox"), os.path.join(WORK, "burst.db")
+    stopped, running, ingest, floors, rss_all, sizes = [], [], [], [], [], []
+    for run in range(RUNS):
+        # The floor, interleaved with Marsad's runs.
+        f = floor(src)
+        floors.append(f["articles_per_s"])
+        log("floor", f)
+        # 1. Placed while the daemon is stopped, then the daemon started.
+        fresh(inbox, db)
+        shutil.copytree(src, inbox)
+        t0 = time.perf_counter()
+        proc = start_daemon(inbox, db)
+        ok, rss = wait_count(db, n, proc)
+        t = time.perf_counter() - t0
+        rss = max(rss, peak_rss_mb(proc.pid) or 0)
+        stop(proc)
+        sizes.append(db_size(db))
+        stopped.append(n / t)
+        rss_all.append(rss)
+        log(f"stopped-then-started: {n / t:.0f} articles/s, peak RSS {rss:.0f} MB, ok={ok}")
+        # 2. Dropped into a running daemon (cp -r of the whole corpus).
+        fresh(inbox, db)
+        os.makedirs(inbox)
+        proc = start_daemon(inbox, db)
+        wait_state(db)
+        t0 = time.perf_counter()
+        subprocess.run(["cp", "-r", src + "/.", inbox], check=True)
+        ok, rss = wait_count(db, n, proc)
+        t = time.perf_counter() - t0
+        rss_all.append(max(rss, peak_rss_mb(proc.pid) or 0))
+        stop(proc)
+        running.append(n / t)
+        log(f"dropped into running: {n / t:.0f} articles/s, ok={ok}")
+        # 3. marsad ingest of the folder.
+        fresh(db)
+        t0 = time.perf_counter()
+        subprocess.run([BIN, "ingest", "--db", db, src], check=True, capture_output=True)
+        t = time.perf_counter() - t0
+        ingest.append(n / t)
+        log(f"ingest: {n / t:.0f} articles/s")
+    fl = median(floors)
+    mb = size / n / 1e6
+    rows.append((f"floor: Python sqlite3 FTS5 unicode61, {n:,} articles", f"{fl:.0f} articles/s ({fl * mb:.1f} MB/s)", "no parsing, no Arabic analysis"))
+    for name, xs in (("burst, placed while stopped, then started", stopped), ("burst, dropped into the running daemon", running), ("`marsad ingest` of the folder", ingest)):
+        m = median(xs)
+        rows.append((f"{name}, {n:,} articles", f"{m:.0f} articles/s ({m * mb:.1f} MB/s)", f"{m / fl:.2f}× the floor"))
+    rows.append((f"peak RSS during the {n:,}-article bursts", f"{max(rss_all):.0f} MB", "max over runs"))
+    rows.append((f"index size, {n:,} articles", f"{median(sizes) / 1e6:.1f} MB", f"{median(sizes) / size:.2f}× the articles' {size / 1e6:.1f} MB"))
+
+def bench_latency():
+    src = corpus(2000)
+    inbox, db = os.path.join(WORK, "lat-inbox"), os.path.join(WORK, "lat.db")
+    fresh(inbox, db)
+    os.makedirs(inbox)
+    proc = start_daemon(inbox, db)
+    wait_state(db)
+    for rate in (10, 50, 200):
+        for method in ("mv", "cp"):
+            count = {10: 50, 50: 250, 200: 1000}[rate] if not QUICK else {10: 20, 50: 100, 200: 400}[rate]
+            out = json.loads(subprocess.run([sys.executable, os.path.join(TOOLS, "latency.py"), db, inbox, src, str(rate), method, str(count)],
+                                            capture_output=True, text=True, check=True).stdout)
+            log(out)
+            rows.append((f"drop-to-searchable at {rate} files/s by {method}", f"p50 {out['p50_ms']} ms · p95 {out['p95_ms']} · p99 {out['p99_ms']} · max {out['max_ms']}",
+                         f"{out['files']} files" + (f", {out['missing']} never seen" if out['missing'] else "")))
+    stop(proc)
+
+def bench_big():
+    n = 100_000
+    src = corpus(n)
+    db = os.path.join(WORK, "big.db")
+    fresh(db)
+    t0 = time.perf_counter()
+    subprocess.run([BIN, "ingest", "--db", db, src], check=True, capture_output=True)
+    log(f"ingested {n} in {time.perf_counter() - t0:.0f} s")
+    # Queries drawn from the corpus: 1–3 words, plus phrases and prefixes.
+    import random
+    rng = random.Random(7)
+    words = []
+    for d, _, fs in os.walk(src):
+        for f in sorted(fs)[:3]:
+            words += [w for w in open(os.path.join(d, f), encoding="utf-8").read().split() if len(w) > 3 and w.isalpha()]
+        if len(words) > 20000:
+            break
+    qfile = os.path.join(WORK, "queries.txt")
+    with open(qfile, "w", encoding="utf-8") as q:
+        q.write("# words\n")
+        for _ in range(200):
+            q.write(" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) + "\n")
+        q.write("# phrase\n")
+        for _ in range(50):
+            i = rng.randrange(len(words) - 2)
+            q.write(f'"{words[i]} {words[i + 1]}"\n')
+        q.write("# prefix\n")
+        for _ in range(50):
+            q.write(rng.choice(words)[:4] + "*\n")
+    out = subprocess.run([BENCH, "query", db, qfile], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        r = json.loads(line)
+        log(r)
+        rows.append((f"query latency, {r['group']}, {n:,} articles (warm)", f"p50 {r['p50_ms']:.2f} ms · p99 {r['p99_ms']:.2f} ms", f"{r['queries']} queries, {r['mean_hits']} hits on average"))
+    # Restart: reconcile of 100,000 unchanged files (the daemon's start-up, nothing to do).
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        proc = start_daemon(src, db)
+        wait_state(db)
+        times.append(time.perf_counter() - t0)
+        stop(proc)
+    rows.append((f"restart: start-up reconcile of {n:,} unchanged files", f"{median(times):.2f} s", "until watching again"))
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    bench_micro()
+    bench_burst(20_000 if not QUICK else 2_000)
+    bench_latency()
+    if not QUICK:
+        bench_big()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"\n| measure | result | note |\n| --- | --- | --- |")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]} | {r[2]} |")
+    print(f"\nMachine: {os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, {platform.platform()}. "
+          f"Command: `scripts/bench{' --quick' if QUICK else ''}`.")
+
+main()
