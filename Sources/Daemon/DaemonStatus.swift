@@ -42,12 +42,22 @@ public struct DaemonStatus: Sendable, Codable, Hashable {
         }
     }
 
-    /// The status of the daemon running on `database`, or nil when none runs.
+    /// The status of the daemon running on `database`, or nil when none runs. A daemon that has not written
+    /// its first status yet (the file is missing, or still a killed predecessor's) shows as `starting`.
     public static func read(database: String) -> DaemonStatus? {
-        guard let pid = InstanceLock.holder(database: database),
-              let data = FileManager.default.contents(atPath: path(database: database)),
-              var status = try? JSONDecoder().decode(DaemonStatus.self, from: data) else { return nil }
-        status.pid = pid
-        return status
+        guard let pid = InstanceLock.holder(database: database) else { return nil }
+        if let data = FileManager.default.contents(atPath: path(database: database)),
+           let status = try? JSONDecoder().decode(DaemonStatus.self, from: data), status.pid == pid {
+            return status
+        }
+        let now = Date().timeIntervalSince1970
+        return DaemonStatus(pid: pid, inbox: "", mode: "", state: "starting", startedAt: now, updatedAt: now,
+                            queueDepth: 0, articles: 0, indexedSinceStart: 0, failedSinceStart: 0, ingestRate: 0,
+                            watchedDirectories: 0, degraded: [])
+    }
+
+    /// Removes a status file left by a daemon that did not stop cleanly.
+    static func removeStale(database: String) {
+        try? FileManager.default.removeItem(atPath: path(database: database))
     }
 }

@@ -56,6 +56,7 @@ public final class MarsadDaemon: Service {
         onLogLevel(config.logLevel)
         let lock: InstanceLock
         do { lock = try InstanceLock(database: databasePath) } catch { throw StartError(description: error.description) }
+        DaemonStatus.removeStale(database: databasePath)
         let index: ArticleIndex
         do { index = try ArticleIndex(path: databasePath, logger: logger) } catch {
             throw StartError(description: error.description)
@@ -68,8 +69,9 @@ public final class MarsadDaemon: Service {
         let root = try Self.prepareInbox(config.inbox)
         let run = Run(daemon: self, index: index, root: root, config: config)
         try await run.start()
+        do { try index.close() } catch { logger.error("closing the index: \(error)") }
+        DaemonStatus.removeStale(database: databasePath)
         withExtendedLifetime(lock) {}
-        try index.close()
     }
 
     /// The inbox as an absolute path without symlinks, created when missing.

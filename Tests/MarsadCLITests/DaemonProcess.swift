@@ -37,7 +37,8 @@ final class DaemonProcess {
         while Date() < deadline {
             if let data = FileManager.default.contents(atPath: db + ".status.json"),
                let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               let state = json["state"] as? String, state == "watching" || state == "polling" {
+               let state = json["state"] as? String, state == "watching" || state == "polling",
+               json["pid"] as? Int == Int(process.processIdentifier) {
                 return
             }
             if !process.isRunning { throw DaemonError("the daemon exited: \(log)") }
@@ -60,7 +61,8 @@ final class DaemonProcess {
         while Date() < deadline {
             let status = try marsad(["status", "--db", db, "--json"])
             let depth = status.json["queue_depth"] as? Int ?? -1
-            if depth == 0 {
+            let state = (status.json["daemon"] as? [String: Any])?["state"] as? String
+            if depth == 0 && (state == "watching" || state == "polling") {
                 if let since = quietSince, Date().timeIntervalSince(since) > 0.5 { return }
                 if quietSince == nil { quietSince = Date() }
             } else {

@@ -48,11 +48,12 @@ trap cleanup EXIT
 # The container's PID 1, to run commands inside it with nsenter.
 leader=""
 for _ in $(seq 100); do
-  leader=$(pgrep -P "$nspawn" | head -1 || true)
-  [ -n "$leader" ] && break
+  # nspawn forks short-lived helpers first: wait for the child that is systemd itself.
+  leader=$(pgrep -P "$nspawn" -x systemd | head -1 || true)
+  [ -n "$leader" ] && [ -e "/proc/$leader/ns/ipc" ] && break
   sleep 0.1
 done
-[ -n "$leader" ] || { say "the container did not start"; cat "$work/nspawn.log"; exit 1; }
+[ -n "$leader" ] || { say "the container did not start"; grep -v cgroup "$work/nspawn.log" | head -20; exit 1; }
 inside() { nsenter -t "$leader" -m -u -i -n -p -- "$@"; }
 
 fail() { say "FAIL: $*"; inside systemctl status marsad --no-pager 2>&1 | head -20 || true; inside journalctl -u marsad --no-pager 2>&1 | tail -20 || true; exit 1; }
