@@ -7,7 +7,7 @@ extension ArticleIndex {
     public func fileRecords(under directory: String) async throws -> [String: FileRecord] {
         try await mapErrors {
             try await pool.read { db in
-                let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM files WHERE path >= ? AND path < ?",
+                let cursor = try Row.fetchCursor(db, sql: Self.recordQuery + " WHERE f.path >= ? AND f.path < ?",
                                                  arguments: Self.prefixRange(directory))
                 var records: [String: FileRecord] = [:]
                 while let row = try cursor.next() {

@@ -54,6 +54,12 @@ extension ArticleIndex {
         if let previous, previous.sha == sha, previous.status != "failed", let id = previous.articleID {
             try Ledger.upsert(db, path: doc.path, articleID: id, status: previous.status, sha: sha,
                               stamp: doc.stamp, error: nil, now: now)
+            // Same content, parsed by an older parser: the new parse replaces the article, same id.
+            let version = try Int.fetchOne(db, sql: "SELECT parser_version FROM articles WHERE id = ?", arguments: [id])
+            if let version, version != ArticleParser.version {
+                try ArticleRows.update(db, id: id, with: doc, now: now, analyzer: analyzer)
+                return .replaced(id: id)
+            }
             return .unchanged(id: id)
         }
         let existing = try Int64.fetchOne(db, sql: "SELECT id FROM articles WHERE content_sha256 = ?",

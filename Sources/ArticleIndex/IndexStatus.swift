@@ -143,6 +143,13 @@ public struct FileRecord: Sendable, Hashable {
     public var contentSHA256: String?
     public var stamp: FileStamp?
     public var error: String?
+    /// The parser version of the file's article; an older one means the file is due to be parsed again.
+    public var parserVersion: Int?
+
+    /// Whether the index holds this file as the current parser would: same content, not failed, current parser.
+    public func isCurrent(sha: String) -> Bool {
+        contentSHA256 == sha && status != .failed && parserVersion == ArticleParser.version
+    }
 }
 
 extension ArticleIndex {
@@ -155,7 +162,22 @@ extension ArticleIndex {
     public func fileRecord(path: String) async throws -> FileRecord? {
         try await mapErrors {
             try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM files WHERE path = ?", arguments: [path]).map(Self.record)
+                try Row.fetchOne(db, sql: Self.recordQuery + " WHERE f.path = ?", arguments: [path]).map(Self.record)
+            }
+        }
+    }
+
+    /// Ledger rows with their article's parser version.
+    static let recordQuery = "SELECT f.*, a.parser_version FROM files f LEFT JOIN articles a ON a.id = f.article_id"
+
+    /// Paths whose article was made by an older parser: the daemon parses them again in the background.
+    public func stalePaths(limit: Int = 100_000) async throws -> [String] {
+        try await mapErrors {
+            try await pool.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT f.path FROM files f JOIN articles a ON a.id = f.article_id
+                    WHERE a.parser_version <> ? AND f.status <> 'failed' AND a.path = f.path LIMIT ?
+                    """, arguments: [ArticleParser.version, limit])
             }
         }
     }
@@ -168,6 +190,6 @@ extension ArticleIndex {
         }
         return FileRecord(path: row["path"], status: FileRecord.Status(rawValue: row["status"]) ?? .failed,
                           articleID: row["article_id"], contentSHA256: row["content_sha256"], stamp: stamp,
-                          error: row["error"])
+                          error: row["error"], parserVersion: row["parser_version"])
     }
 }

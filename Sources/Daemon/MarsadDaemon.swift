@@ -153,6 +153,7 @@ final class Run: Sendable {
                 group.addTask {
                     await self.reconcile(self.root, why: "start-up")
                     self.setState(config.forcePolling ? "polling" : "watching")
+                    await self.reparseStale()
                 }
                 if let watcher = self.watcher.withLock({ $0 }) {
                     group.addTask { await self.consume(watcher.events()) }
@@ -288,6 +289,14 @@ final class Run: Sendable {
         } catch {
             logger.error("could not reconcile \(directory): \(error)")
         }
+    }
+
+    /// Articles made by an older parser are parsed again from their files, in the background: their paths join
+    /// the queue behind whatever is waiting; `marsad status` shows the count going down (`stale_articles`).
+    func reparseStale() async {
+        guard let stale = try? await index.stalePaths(), !stale.isEmpty else { return }
+        logger.notice("re-parsing \(stale.count) articles made by an older parser", metadata: ["event": "reindex"])
+        await queue.enqueue(stale)
     }
 
     // MARK: Timers

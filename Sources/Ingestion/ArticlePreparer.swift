@@ -66,7 +66,7 @@ public struct ArticlePreparer: Sendable {
     /// analysis. The daemon runs it off the cooperative thread pool, under a time limit.
     public func prepare(_ path: String, record: FileRecord?, trustStamps: Bool) -> Preparation {
         if trustStamps, let record, let recorded = record.stamp, let current = ArticleFile.stamp(path),
-           recorded == current {
+           recorded == current, record.status == .failed || record.parserVersion == ArticleParser.version {
             return .unchanged(path)
         }
         let file: ArticleFile
@@ -85,7 +85,7 @@ public struct ArticlePreparer: Sendable {
             }
         }
         let sha = SHA256.hash(data: file.bytes).map { String(format: "%02x", $0) }.joined()
-        if let record, record.contentSHA256 == sha, record.status != .failed {
+        if let record, record.isCurrent(sha: sha) {
             return .unchanged(path)
         }
         do throws(ArticleParseError) {

@@ -154,6 +154,26 @@ struct ArticleIndexTests {
         }
     }
 
+    @Test("an article from an older parser is replaced (same id) when its unchanged file is stored again")
+    func olderParserVersionIsReplaced() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/m.db"
+            let index = try ArticleIndex(path: path)
+            let doc = try document("a.txt", "عنوان\nنص عن الكرز")
+            guard case .indexed(let id) = try await index.store([doc])[0] else { Issue.record("not indexed"); return }
+            #expect(try await index.fileRecord(path: "a.txt")?.isCurrent(sha: doc.article.contentSHA256) == true)
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in try db.execute(sql: "UPDATE articles SET parser_version = 0") }
+            try queue.close()
+            #expect(try await index.stalePaths() == ["a.txt"])
+            #expect(try await index.status().staleArticles == 1)
+            #expect(try await index.fileRecord(path: "a.txt")?.isCurrent(sha: doc.article.contentSHA256) == false)
+            #expect(try await index.store([doc]) == [.replaced(id: id)])
+            #expect(try await index.stalePaths().isEmpty)
+            #expect(try await index.paths("الكرز") == ["a.txt"])
+        }
+    }
+
     @Test("an index built with another analyzer is refused for search until reindexed")
     func reindexOnAnalyzerChange() async throws {
         try await withTemporaryDirectory { dir in

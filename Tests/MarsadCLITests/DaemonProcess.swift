@@ -121,10 +121,10 @@ func ledger(_ db: String) throws -> [String: String] {
     return result
 }
 
-func sqlite(_ db: String, _ sql: String) throws -> String {
+func sqlite(_ db: String, _ sql: String, write: Bool = false) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = ["-readonly", db, sql]
+    process.arguments = (write ? [] : ["-readonly"]) + [db, sql]
     let out = Pipe()
     process.standardOutput = out
     try process.run()

@@ -224,6 +224,27 @@ struct DaemonEndToEndTests {
         }
     }
 
+    @Test("after a parser upgrade, articles from the older parser are re-parsed in the background")
+    func reparseAfterParserUpgrade() throws {
+        try withTemporaryDirectory { dir in
+            let inbox = dir + "/inbox"
+            #expect(try sh("mkdir -p '\(inbox)' && cp '\(seedsDirectory)'/*.txt '\(inbox)/'") == 0)
+            var d = try DaemonProcess(dir: dir, inbox: inbox)
+            try d.waitUntilWatching()
+            try d.settle()
+            #expect(d.stop().status == 0)
+            _ = try sqlite(d.db, "UPDATE articles SET parser_version = 0", write: true)
+            #expect(try marsad(["status", "--db", d.db, "--json"]).json["stale_articles"] as? Int == 5)
+            let ids = try sqlite(d.db, "SELECT group_concat(id) FROM (SELECT id FROM articles ORDER BY id)")
+            d = try DaemonProcess(dir: dir, inbox: inbox)
+            try d.waitUntilWatching()
+            try d.settle()
+            #expect(try marsad(["status", "--db", d.db, "--json"]).json["stale_articles"] as? Int == 0, "\(d.log.suffix(800))")
+            #expect(try sqlite(d.db, "SELECT group_concat(id) FROM (SELECT id FROM articles ORDER BY id)") == ids, "ids are kept")
+            #expect(d.stop().status == 0)
+        }
+    }
+
     @Test("start-up reconcile: files added, changed, renamed and deleted while stopped")
     func reconcileAtStart() throws {
         try withTemporaryDirectory { dir in
