@@ -68,7 +68,7 @@ enum Schema {
 
                 CREATE VIRTUAL TABLE article_fts USING fts5(
                     title, body, captions,
-                    content = '', tokenize = 'ascii', prefix = '2 3'
+                    content = '', tokenize = 'ascii'
                 );
                 """)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('format', ?)", arguments: [format])
