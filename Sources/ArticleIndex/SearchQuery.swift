@@ -179,10 +179,9 @@ struct QueryParser {
         let tokens = analyzer.tokens(in: String(body))
         var fragment: String?
         if prefix {
-            guard tokens.count == 1 else {
+            guard tokens.count == 1, let stem = analyzer.prefixTerm(for: String(body)) else {
                 throw .invalidQuery("`*` goes at the end of one word, as in انسحا* (\(raw) is not one word)")
             }
-            let stem = tokens[0].normalized
             guard stem.unicodeScalars.count >= 2 else {
                 throw .invalidQuery("a prefix search needs at least two letters before `*` (\(raw))")
             }

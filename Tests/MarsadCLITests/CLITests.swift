@@ -140,3 +140,13 @@ struct CLITests {
         #expect(tokens.first?["end"] as? Int == "وانسحابها".utf8.count)
     }
 }
+
+@Suite("marsad analyze --stem-only")
+struct StemOnlyTests {
+    @Test("one word a line in, word, normalized form and stem out, in order")
+    func wordList() throws {
+        let run = try marsad(["analyze", "--stem-only"], stdin: "والمشروبات\nأَعلَنَ\r\n\nالعراق\n")
+        #expect(run.status == 0)
+        #expect(run.stdout == "والمشروبات\tوالمشروبات\tمشروب\nأَعلَنَ\tاعلن\tاعلن\nالعراق\tالعراق\tعراق\n")
+    }
+}
