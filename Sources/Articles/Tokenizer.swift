@@ -1,0 +1,118 @@
+// Splits a byte range of the working text into words, numbers and punctuation marks.
+//
+// The quote, speaker and date extractors all reason about the same tokens, so they agree on
+// what a "word" is. Tokens carry their byte range (to cut phrases out of the original text
+// exactly as written) and a hash of their folded spelling (to look them up in the `Lexicon`
+// without building a `String` per word).
+
+/// What a token is.
+enum TokenKind: UInt8 {
+    /// A run of letters and marks ("الحكومة", "December", "لـ").
+    case word
+    /// A run of decimal digits in any of the three digit sets ("2024", "٢٥").
+    case number
+    /// One scalar of anything else: punctuation, quotation marks, symbols.
+    case punct
+}
+
+/// One token of the working text.
+struct Token {
+    /// Byte range in the working buffer.
+    var start: Int
+    var end: Int
+    var kind: TokenKind
+    /// Punctuation: the scalar itself. Words: the first folded scalar.
+    var scalar: UInt32
+    /// Words: hash of the folded spelling. Numbers: the digit count.
+    var key: UInt64
+    /// Words that begin with the conjunction و or ف: the hash without it ("وقال" → "قال"); else 0.
+    var keyWithoutConjunction: UInt64
+    /// Numbers: their value (capped at 9 digits; longer numbers keep the digit count in `key`).
+    var value: Int
+
+    var range: Range<Int> { start..<end }
+    var digits: Int { Int(key) }
+}
+
+enum Tokenizer {
+    /// Appends the tokens of `range` in `b` to `tokens`, stopping after `limit` tokens.
+    ///
+    /// Linear in the range's length: every byte is visited once.
+    static func tokenize(_ b: [UInt8], _ range: Range<Int>, into tokens: inout [Token], limit: Int = .max) {
+        var i = range.lowerBound
+        let end = range.upperBound
+        var produced = 0
+        while i < end, produced < limit {
+            let (s, len) = scalar(at: i, in: b)
+            if s == 0x20 || s == 0x0A { i += len; continue }
+            if ScalarClass.digitValue(s) != nil {
+                let start = i
+                var value = 0
+                var count: UInt64 = 0
+                while i < end {
+                    let (d, dl) = scalar(at: i, in: b)
+                    guard let v = ScalarClass.digitValue(d) else { break }
+                    if count < 9 { value = value * 10 + v }
+                    count += 1
+                    i += dl
+                }
+                tokens.append(Token(start: start, end: i, kind: .number, scalar: 0, key: count,
+                                    keyWithoutConjunction: 0, value: value))
+            } else if ScalarClass.isWordScalar(s) {
+                let start = i
+                var h = WordHash.seed
+                var rest = WordHash.seed
+                var first: UInt32 = 0
+                var letters = 0
+                while i < end {
+                    let (w, wl) = scalar(at: i, in: b)
+                    guard ScalarClass.isWordScalar(w) else { break }
+                    if let f = foldForMatching(w) {
+                        h = WordHash.mix(h, f)
+                        if letters == 0 { first = f } else { rest = WordHash.mix(rest, f) }
+                        letters += 1
+                    }
+                    i += wl
+                }
+                let conj: UInt64 = (letters > 2 && (first == 0x0648 || first == 0x0641)) ? rest : 0
+                tokens.append(Token(start: start, end: i, kind: .word, scalar: first, key: h,
+                                    keyWithoutConjunction: conj, value: 0))
+            } else {
+                tokens.append(Token(start: i, end: i + len, kind: .punct, scalar: s, key: 0,
+                                    keyWithoutConjunction: 0, value: 0))
+                i += len
+            }
+            produced += 1
+        }
+    }
+
+    /// The tokens of a whole range.
+    static func tokens(_ b: [UInt8], _ range: Range<Int>, limit: Int = .max) -> [Token] {
+        var out: [Token] = []
+        out.reserveCapacity(min(limit, max(4, range.count / 5)))
+        tokenize(b, range, into: &out, limit: limit)
+        return out
+    }
+
+    /// Hash of a single word written as a string literal, folded like the tokenizer folds.
+    static func wordKey(_ word: String) -> UInt64 {
+        var h = WordHash.seed
+        for u in word.unicodeScalars { if let f = foldForMatching(u.value) { h = WordHash.mix(h, f) } }
+        return h
+    }
+
+    /// Hash of a phrase: the word and number tokens of `text`, punctuation ignored.
+    static func phraseKey(_ text: String) -> UInt64 {
+        let b = Array(text.utf8)
+        return phraseKey(tokens(b, 0..<b.count)[...])
+    }
+
+    /// Hash of a run of tokens (words and numbers; punctuation ignored).
+    static func phraseKey(_ tokens: ArraySlice<Token>) -> UInt64 {
+        var h = WordHash.phraseSeed
+        for t in tokens where t.kind != .punct {
+            h = WordHash.phrase(h, t.kind == .word ? t.key : UInt64(t.value) &+ 0xD16_17)
+        }
+        return h
+    }
+}
