@@ -40,8 +40,8 @@ struct ArticleAssembler {
     }
 
     mutating func assemble(known: KnownFields, letters: LetterCounts) throws(ArticleParseError) -> Article {
-        kinds = lines.map { LineClassifier.classify(b, $0) }
         shapes = lines.map { LineShape(b, $0.range) }
+        kinds = zip(lines, shapes).map { LineClassifier.classify(b, $0, shape: $1) }
         roles = Array(repeating: .none, count: lines.count)
         markSiteSections()
         let posts = collectPosts()

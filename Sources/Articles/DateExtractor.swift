@@ -55,7 +55,7 @@ enum DateExtractor {
 
     /// A month name (one or two words) at token `j`, without alternatives.
     private static func baseMonth(_ t: [Token], _ j: Int, _ b: [UInt8]) -> (month: Int, next: Int)? {
-        guard j < t.count, t[j].kind == .word, let info = Lexicon.words[t[j].key] else { return nil }
+        guard j < t.count, let info = Lexicon.info(t[j]) else { return nil }
         if info.flags.contains(.month) {
             var next = j + 1
             // "Dec." — an English abbreviation with its period.
@@ -63,7 +63,7 @@ enum DateExtractor {
                t[next].start == t[j].end {
                 next += 1
             }
-            return (info.month, next)
+            return (Int(info.month), next)
         }
         if info.flags.contains(.levantineHalf), j + 1 < t.count, let second = Lexicon.info(t[j + 1]) {
             let kanun = t[j].key == kanunKey
@@ -172,7 +172,7 @@ enum DateExtractor {
             if let yr = year(t, y) { return (CalendarDate(year: yr, month: m), y + 1) }
             return nil
         }
-        if let info = Lexicon.words[tok.key], info.flags.contains(.yearPrefix), let yr = year(t, i + 1) {
+        if tok.info.flags.contains(.yearPrefix), let yr = year(t, i + 1) {
             return (CalendarDate(year: yr), i + 2)
         }
         return nil
@@ -258,7 +258,7 @@ enum DateExtractor {
                        t[k + 1].scalar == 0x2B || t[k + 1].scalar == 0x2D, t[k + 2].kind == .number {
                         zone = offset(sign: t[k + 1].scalar == 0x2B ? "+" : "-", t, k + 2)
                     } else {
-                        zone = Lexicon.offsets[info.zone]
+                        zone = Lexicon.offsets[Int(info.zone)]
                     }
                 }
             }

@@ -3,7 +3,7 @@
 // Everything is keyed by the folded hash the `Tokenizer` computes, so a lookup costs one
 // dictionary probe per word and never builds a `String`. Spelling variants that folding already
 // unifies (أ/ا, ة/ه, ى/ي, diacritics, tatweel, case) need no separate entry; the conjunctions و and
-// ف are stripped by the tokenizer for the verb lookups (`Token.keyWithoutConjunction`).
+// ف are stripped by the tokenizer for the verb lookups (`Token.speech`).
 
 /// What the parser knows about a word.
 struct WordInfo: Sendable {
@@ -54,9 +54,47 @@ struct WordInfo: Sendable {
         static let timeOf = Flags(rawValue: 1 << 22)
     }
     var flags: Flags = []
-    var month: Int = 0
+    var month: Int8 = 0
     /// For time-zone words: the ISO 8601 offset ("Z", "+03:00"), as an index into `Lexicon.offsets`.
-    var zone: Int = -1
+    var zone: Int8 = -1
+}
+
+/// An open-addressing table from word hash to `WordInfo`.
+///
+/// The keys are already good hashes, so this skips `Hasher` (SipHash) entirely: one masked index
+/// and, at a load factor under 1/4, almost always one probe. It is the parser's hottest lookup.
+struct WordTable: Sendable {
+    private var keys: [UInt64]
+    private var values: [WordInfo]
+    private let mask: Int
+
+    init(_ d: [UInt64: WordInfo]) {
+        var size = 64
+        while size < d.count * 4 { size <<= 1 }
+        mask = size - 1
+        keys = Array(repeating: 0, count: size)
+        values = Array(repeating: WordInfo(), count: size)
+        for (k, v) in d {
+            var i = Self.slot(k, mask)
+            while keys[i] != 0 { i = (i + 1) & mask }
+            keys[i] = k
+            values[i] = v
+        }
+    }
+
+    @inline(__always)
+    private static func slot(_ k: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: (k ^ (k >> 29)) & UInt64(mask)) }
+
+    @inline(__always)
+    subscript(_ k: UInt64) -> WordInfo? {
+        var i = Self.slot(k, mask)
+        while true {
+            let stored = keys[i]
+            if stored == k { return values[i] }
+            if stored == 0 { return nil }
+            i = (i + 1) & mask
+        }
+    }
 }
 
 enum Lexicon {
@@ -64,15 +102,17 @@ enum Lexicon {
     static let offsets = ["Z", "+03:00", "+04:00", "+01:00", "+00:00"]
 
     /// Every single word the parser knows, by folded hash.
-    static let words: [UInt64: WordInfo] = {
+    static let words = WordTable(wordDictionary)
+
+    private static let wordDictionary: [UInt64: WordInfo] = {
         var d: [UInt64: WordInfo] = [:]
         func add(_ list: String, _ f: WordInfo.Flags, month: Int = 0, zone: Int = -1) {
             for w in list.split(separator: " ") {
                 let k = Tokenizer.wordKey(String(w))
                 var info = d[k] ?? WordInfo()
                 info.flags.formUnion(f)
-                if month != 0 { info.month = month }
-                if zone >= 0 { info.zone = zone }
+                if month != 0 { info.month = Int8(month) }
+                if zone >= 0 { info.zone = Int8(zone) }
                 d[k] = info
             }
         }
@@ -138,28 +178,18 @@ enum Lexicon {
         return d
     }()
 
+    /// What the lexicon says about a token (looked up once, by the tokenizer), or nil.
     @inline(__always)
     static func info(_ t: Token) -> WordInfo? {
-        guard t.kind == .word else { return nil }
-        return words[t.key]
+        t.kind == .word && !t.info.flags.isEmpty ? t.info : nil
     }
 
-    /// Speech-verb lookup that also tries the word without a leading و/ف ("وقال" → "قال").
+    /// Speech-verb flags, including those of the word without a leading و/ف ("وقال" → "قال").
     @inline(__always)
-    static func speechFlags(_ t: Token) -> WordInfo.Flags {
-        guard t.kind == .word else { return [] }
-        var f = words[t.key]?.flags ?? []
-        if t.keyWithoutConjunction != 0, let g = words[t.keyWithoutConjunction]?.flags {
-            f.formUnion(g.intersection([.speechVerb, .speechParticiple]))
-        }
-        return f.intersection([.speechVerb, .speechParticiple])
-    }
+    static func speechFlags(_ t: Token) -> WordInfo.Flags { t.speech }
 
     @inline(__always)
-    static func has(_ t: Token, _ flag: WordInfo.Flags) -> Bool {
-        guard t.kind == .word, let i = words[t.key] else { return false }
-        return i.flags.contains(flag)
-    }
+    static func has(_ t: Token, _ flag: WordInfo.Flags) -> Bool { t.info.flags.contains(flag) }
 
     static func phrases(_ list: [String]) -> Set<UInt64> { Set(list.map(Tokenizer.phraseKey)) }
 

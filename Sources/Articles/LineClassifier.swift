@@ -59,9 +59,19 @@ struct LineShape {
     var lastScalar: UInt32
     var secondLastScalar: UInt32
 
+    /// Whether the line contains "@" (a post signature's handle needs one).
+    var hasAt: Bool
+
     init(_ b: [UInt8], _ r: Range<Int>) {
         var spaces = 0
-        for i in r where b[i] == 0x20 { spaces += 1 }
+        var at = false
+        b.withUnsafeBufferPointer { p in
+            for i in r {
+                let c = p[i]
+                if c == 0x20 { spaces += 1 } else if c == 0x40 { at = true }
+            }
+        }
+        hasAt = at
         words = r.isEmpty ? 0 : spaces + 1
         if r.isEmpty {
             lastScalar = 0; secondLastScalar = 0
@@ -88,14 +98,13 @@ enum LineClassifier {
             || s == 0x25A0 || s == 0x25C0 || s == 0x25B6 || s == 0x2014 || s == 0x2023 || s == 0x25CF
     }
 
-    static func classify(_ b: [UInt8], _ line: SourceLine) -> LineKind {
+    static func classify(_ b: [UInt8], _ line: SourceLine, shape: LineShape) -> LineKind {
         let r = line.range
         if r.isEmpty { return .blank }
-        if line.image { return captionWithCredit(b, r, shape: LineShape(b, r)) ?? .caption(text: r, credit: nil) }
+        if line.image { return captionWithCredit(b, r, shape: shape) ?? .caption(text: r, credit: nil) }
         if line.heading > 0 { return .heading(line.heading) }
-        let shape = LineShape(b, r)
 
-        if r.count <= 3000, let sig = postSignature(b, r) { return .postSignature(sig) }
+        if shape.hasAt, r.count <= 3000, let sig = postSignature(b, r) { return .postSignature(sig) }
 
         let head = Tokenizer.tokens(b, r, limit: 8)
         guard let first = head.first else { return .text }
@@ -139,7 +148,7 @@ enum LineClassifier {
         }
 
         // Byline and source label: "بقلم: فلان", "المصدر: الجزيرة".
-        if shape.words <= 8, first.kind == .word, let info = Lexicon.words[first.key] {
+        if shape.words <= 8, let info = Lexicon.info(first) {
             let hasColon = head.count > 1 && head[1].kind == .punct && head[1].scalar == 0x3A
             let nameStart = hasColon ? head[1].end : first.end
             let name = trimmed(b, nameStart..<r.upperBound)
@@ -228,7 +237,7 @@ enum LineClassifier {
             case .number: numbers += 1
             case .punct: continue
             case .word:
-                guard let info = Lexicon.words[tok.key] else { return false }
+                guard let info = Lexicon.info(tok) else { return false }
                 let ok: WordInfo.Flags = [.dateLineWord, .weekday, .month, .levantineHalf, .ordinalFirst, .ordinalSecond,
                                           .morning, .evening, .timeOf, .dayMonthConnector]
                 if info.flags.isDisjoint(with: ok) && info.zone < 0 { return false }

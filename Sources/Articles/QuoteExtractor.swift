@@ -31,7 +31,8 @@
 struct QuoteExtractor {
     private(set) var quotes: [Quote] = []
     private(set) var unbalancedParagraphs = 0
-    private var seen: Set<String> = []
+    /// Hashes of the quote texts already kept (a quote repeated verbatim is listed once).
+    private var seen: Set<UInt64> = []
     /// The last speaker named by a verb of saying (byte range in the working text).
     private var currentSpeaker: Range<Int>?
 
@@ -133,10 +134,14 @@ struct QuoteExtractor {
                 }
                 let textStart = t[span.open].end
                 let textEnd = t[span.close].start
-                let text = string(b, textStart..<max(textStart, textEnd)).trimmingSpaces()
-                if !text.isEmpty {
-                    let speakerText = speaker.map { string(b, $0).trimmingSpaces() }
-                    if seen.insert(text).inserted { quotes.append(Quote(text: text, speaker: speakerText)) }
+                let inner = LineClassifier.trimmed(b, textStart..<max(textStart, textEnd))
+                if !inner.isEmpty {
+                    var h = WordHash.seed
+                    for i in inner { h = WordHash.mix(h, UInt32(b[i])) }
+                    if seen.insert(h).inserted {
+                        let speakerText = speaker.map { string(b, $0).trimmingSpaces() }
+                        quotes.append(Quote(text: string(b, inner), speaker: speakerText))
+                    }
                 }
                 previousQuote = .some(speaker)
                 continue
