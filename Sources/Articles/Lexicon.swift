@@ -52,6 +52,8 @@ struct WordInfo: Sendable {
         static let evening = Flags(rawValue: 1 << 21)
         /// بتوقيت ("by the time of").
         static let timeOf = Flags(rawValue: 1 << 22)
+        /// فيما, بينما, كما: opens a new clause inside a sentence.
+        static let clauseOpener = Flags(rawValue: 1 << 23)
     }
     var flags: Flags = []
     var month: Int8 = 0
@@ -172,6 +174,7 @@ enum Lexicon {
             .statementNoun)
         add("قد فقد وقد لقد", .qad)
         add("كان وكان أما وأما فكان", .subjectOpener)
+        add("فيما بينما حيث كما ثم", .clauseOpener)
         add("صورة الصورة صور photo image picture", .photoLabel)
         add("بقلم by الكاتب إعداد تحرير كتب كتبه author", .bylineLabel)
         add("المصدر مصدر source المصادر", .sourceLabel)

@@ -19,6 +19,7 @@
 //    `وكان X قد أكد` and `أما X، فقد لفت` put X before the verb.
 //    A verb with no subject of its own (`وأضاف:`, `وتابع أن`) and a participle (`مضيفاً أن`,
 //    `مشيراً إلى`) refer to the current speaker: the last one named, even in an earlier paragraph.
+//    "في بيان" after a clause's subject names a speaker too: `فيما توخى [الوزير] في بيان الحذر`.
 // 2. A verb right after the quotation: `"…"، صرح السوداني`, `"…"، قال` (current speaker).
 // 3. A short name before a colon with no verb: `السوداني: "…"`.
 // 4. A quotation that opens a sentence right after another quotation continues it:
@@ -155,7 +156,16 @@ struct QuoteExtractor {
                 continue
             }
             let speech = Lexicon.speechFlags(tok)
-            if speech.isEmpty { continue }
+            if speech.isEmpty {
+                // "توخى وزير الدفاع لويد أوستن في بيان …": "in a statement" makes the clause's subject a speaker.
+                if Lexicon.has(tok, .preposition), k + 1 < items.count, !items[k + 1].isQuote,
+                   Lexicon.has(t[items[k + 1].token], .statementNoun),
+                   let named = subjectBeforeStatement(k, sentenceStart: sentenceStart, items, t) {
+                    currentSpeaker = named
+                    lastVerb = (sentence, named)
+                }
+                continue
+            }
             if speech.contains(.speechVerb) {
                 let named = subjectBefore(verbItem: k, sentenceStart: sentenceStart, items, t, spans)
                     ?? subjectAfter(verbItem: k, items, t, spans)
@@ -256,6 +266,28 @@ struct QuoteExtractor {
         for m in first...last { count += words(items[m], t, spans) }
         guard count >= 1, count <= Self.maxSpeakerWords else { return nil }
         return bytes(items[first], t, spans).lowerBound..<bytes(items[last], t, spans).upperBound
+    }
+
+    /// "فيما توخى [وزير الدفاع الأمريكي لويد أوستن] في بيان": the words between the clause's first
+    /// word (taken to be its verb) and "في بيان", when the clause has no verb of saying of its own.
+    private func subjectBeforeStatement(_ k: Int, sentenceStart: Int, _ items: [Item], _ t: [Token]) -> Range<Int>? {
+        var m = k - 1
+        let floor = max(sentenceStart, k - 10)
+        while m >= floor {
+            let item = items[m]
+            if item.isQuote { return nil }
+            let tok = t[item.token]
+            if tok.kind == .punct || Lexicon.has(tok, .clauseOpener) { break }
+            if !Lexicon.speechFlags(tok).isEmpty { return nil }
+            m -= 1
+        }
+        guard m >= floor || m < sentenceStart else { return nil }
+        let first = m + 2  // skip the clause opener (or boundary) and the verb
+        guard first <= k - 1 else { return nil }
+        for n in first..<k where items[n].isQuote || t[items[n].token].kind != .word { return nil }
+        let count = k - first
+        guard count >= 1, count <= 6 else { return nil }
+        return t[items[first].token].start..<t[items[k - 1].token].end
     }
 
     /// A verb of saying right after the quotation: `"…"، صرح السوداني` → السوداني.
