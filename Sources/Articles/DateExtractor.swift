@@ -169,6 +169,10 @@ enum DateExtractor {
             }
             var y = k
             if y < t.count, isComma(t[y]) { y += 1 }
+            // "31 فبراير 2023" failed as a full date; its month and year alone are no better.
+            var d = i - 1
+            if d >= 0, Lexicon.has(t[d], .dayMonthConnector) { d -= 1 }
+            if d >= 0, day(t[d]) != nil { return nil }
             if let yr = year(t, y) { return (CalendarDate(year: yr, month: m), y + 1) }
             return nil
         }
