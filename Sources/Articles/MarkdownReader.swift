@@ -169,6 +169,30 @@ enum MarkdownReader {
 
     // MARK: Output
 
+    /// Finds the next "]", ")" or ">" of a line in amortized linear time.
+    ///
+    /// Inline markup makes many forward searches from increasing positions ("[[[[…" with no "]").
+    /// Each search result is remembered: when the next search starts before it, the answer is the
+    /// same, so every byte of the line is scanned at most once per character searched for.
+    struct NextFinder {
+        let end: Int
+        private var cached: [UInt8: Int] = [:]
+
+        init(end: Int) { self.end = end }
+
+        /// The first index ≥ `from` and < `limit` holding `ch`, or nil.
+        mutating func find(_ b: [UInt8], _ ch: UInt8, from: Int, limit: Int) -> Int? {
+            if let c = cached[ch], c >= from {
+                return c < limit ? c : nil
+            }
+            var i = from
+            while i < end, b[i] != ch { i += 1 }
+            let found = i < end ? i : Int.max
+            cached[ch] = found
+            return found < limit ? found : nil
+        }
+    }
+
     /// Accumulates the logical lines, joining paragraph lines and stripping inline markup.
     private struct Writer {
         var out: [UInt8] = []
@@ -239,9 +263,18 @@ enum MarkdownReader {
         }
 
         /// Copies `r`, dropping emphasis, code and HTML markup and reducing links to their text.
-        mutating func inline(_ b: [UInt8], _ r: Range<Int>, links: Bool = true) {
+        mutating func inline(_ b: [UInt8], _ r: Range<Int>) {
+            var finder = NextFinder(end: r.upperBound)
+            inline(b, r, links: true, &finder)
+        }
+
+        private mutating func inline(_ b: [UInt8], _ r: Range<Int>, links: Bool, _ finder: inout NextFinder) {
             var i = r.lowerBound
             let end = r.upperBound
+            func bracketed(_ open: Int) -> (Range<Int>, Int)? {
+                guard open < end, b[open] == 0x5B, let close = finder.find(b, 0x5D, from: open + 1, limit: end) else { return nil }
+                return (open + 1..<close, close + 1)
+            }
             while i < end {
                 let c = b[i]
                 switch c {
@@ -259,22 +292,22 @@ enum MarkdownReader {
                     if Self.isBoundary(prev) || Self.isBoundary(next) { i += 1 } else { emit(c); i += 1 }
                 case 0x21 where links && i + 1 < end && b[i + 1] == 0x5B:
                     // Inline image: dropped (its alt text is not running text).
-                    if let (_, after) = MarkdownReader.bracketed(b, i + 1, end), after < end, b[after] == 0x28,
-                       let close = MarkdownReader.find(b, 0x29, after + 1, end) {
+                    if let (_, after) = bracketed(i + 1), after < end, b[after] == 0x28,
+                       let close = finder.find(b, 0x29, from: after + 1, limit: end) {
                         i = close + 1
                     } else { emit(c); i += 1 }
                 case 0x5B where links:
-                    if let (text, after) = MarkdownReader.bracketed(b, i, end), after < end {
-                        if b[after] == 0x28, let close = MarkdownReader.find(b, 0x29, after + 1, end) {
-                            inline(b, text, links: false); i = close + 1; continue
+                    if let (text, after) = bracketed(i), after < end {
+                        if b[after] == 0x28, let close = finder.find(b, 0x29, from: after + 1, limit: end) {
+                            inline(b, text, links: false, &finder); i = close + 1; continue
                         }
-                        if b[after] == 0x5B, let (_, after2) = MarkdownReader.bracketed(b, after, end) {
-                            inline(b, text, links: false); i = after2; continue
+                        if b[after] == 0x5B, let (_, after2) = bracketed(after) {
+                            inline(b, text, links: false, &finder); i = after2; continue
                         }
                     }
                     emit(c); i += 1
                 case 0x3C:  // <tag> or <autolink>
-                    if i + 1 < end, let close = MarkdownReader.find(b, 0x3E, i + 1, end, limit: 300) {
+                    if i + 1 < end, let close = finder.find(b, 0x3E, from: i + 1, limit: min(end, i + 300)) {
                         let n = b[i + 1]
                         if (0x41...0x5A).contains(n) || (0x61...0x7A).contains(n) || n == 0x2F || n == 0x21 {
                             let inner = i + 1..<close
