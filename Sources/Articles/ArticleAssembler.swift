@@ -322,7 +322,7 @@ struct ArticleAssembler {
         return nil
     }
 
-    /// The lead's first clause (at least four words, at most twenty), as a stand-in headline.
+    /// The lead's first clause (at least four words, at most twenty words or 300 bytes), as a stand-in headline.
     private func derivedTitle(_ r: Range<Int>) -> String? {
         var i = r.lowerBound
         var words = 1
@@ -330,6 +330,7 @@ struct ArticleAssembler {
         var cutShort = false
         while i < r.upperBound {
             let (s, len) = scalar(at: i, in: b)
+            if i - r.lowerBound >= 300 { end = i; cutShort = true; break }
             if s == 0x20 {
                 words += 1
                 if words > 20 { end = i; cutShort = true; break }

@@ -61,6 +61,7 @@ struct LineShape {
 
     /// Whether the line contains "@" (a post signature's handle needs one).
     var hasAt: Bool
+    var bytes: Int
 
     init(_ b: [UInt8], _ r: Range<Int>) {
         var spaces = 0
@@ -72,6 +73,7 @@ struct LineShape {
             }
         }
         hasAt = at
+        bytes = r.count
         words = r.isEmpty ? 0 : spaces + 1
         if r.isEmpty {
             lastScalar = 0; secondLastScalar = 0
@@ -88,7 +90,9 @@ struct LineShape {
     }
 
     /// Short and not closed by a full stop: how headlines, captions and related links look.
-    var isHeadlineLike: Bool { words <= 30 && !endsWithPeriod && lastScalar != 0x3A && lastScalar != 0x060C }
+    var isHeadlineLike: Bool {
+        words <= 30 && bytes <= 1000 && !endsWithPeriod && lastScalar != 0x3A && lastScalar != 0x060C
+    }
 }
 
 enum LineClassifier {
@@ -160,7 +164,7 @@ enum LineClassifier {
         }
 
         // Captions.
-        if shape.words <= 40, first.kind == .word, Lexicon.has(first, .photoLabel) {
+        if shape.words <= 40, !shape.endsWithPeriod, first.kind == .word, Lexicon.has(first, .photoLabel) {
             var textStart = r.lowerBound
             if head.count > 1, head[1].kind == .punct, head[1].scalar == 0x3A || head[1].scalar == 0x2D {
                 textStart = head[1].end
