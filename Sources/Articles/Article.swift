@@ -1,22 +1,43 @@
 /// A news article as the parser understands it.
+///
+/// Encoded as JSON with snake_case keys (`title_derived`, `published_at`, `content_sha256`…);
+/// optional fields are left out when unknown. Every string is trimmed, single-spaced text.
 public struct Article: Sendable, Hashable, Codable {
+    /// The headline; when the file has none, the lead's first clause (see `titleDerived`).
     public var title: String
+    /// True when `title` was derived from the lead rather than read from the file.
     public var titleDerived: Bool
+    /// The first paragraph of the body.
     public var lead: String
+    /// The rest of the body, in order, without captions, related links, embedded posts or page furniture.
     public var paragraphs: [String]
+    /// The outlet, when the file names it ("عربي بوست").
     public var source: String?
+    /// ISO 8601: "2024-01-25T15:41:00Z" with the stated zone, "2024-01-25T15:41:00" when the file
+    /// gives no zone (with a warning), "2024-01-25" for a date alone.
     public var publishedAt: String?
+    /// Same format as `publishedAt`.
     public var updatedAt: String?
+    /// Photo captions, each once, with the credit split off.
     public var captions: [Caption]
+    /// Headlines of other articles the page links to.
     public var related: [String]
+    /// Social-media posts quoted in the article.
     public var embeddedPosts: [EmbeddedPost]
+    /// Quotations in the body, each once, in order.
     public var quotes: [Quote]
+    /// Absolute dates in the headline, body and embedded posts, in order, each (date, phrase) once.
     public var datesMentioned: [DateMention]
     public var author: String?
     public var url: String?
+    /// "ar" when Arabic letters dominate (or "fa"/"ur" for Persian/Urdu letters); "en", "fr", "es",
+    /// "de" for Latin-script text by its common words; "he", "el"; otherwise "und".
     public var language: String
+    /// "utf-8", "utf-8-bom", "utf-16le", "utf-16be" or "windows-1256".
     public var encoding: String
+    /// Lower-case hex SHA-256 of the file's raw bytes.
     public var contentSHA256: String
+    /// What the parser was unsure about, as short English sentences.
     public var warnings: [String]
 
     /// The searchable body: the lead and the paragraphs, separated by blank lines.

@@ -1,5 +1,4 @@
-import Foundation
-import Crypto
+internal import Crypto
 
 /// The kinds of file the parser reads, chosen by file extension.
 public enum ArticleFormat: String, Sendable, CaseIterable, Codable {
@@ -18,10 +17,15 @@ public enum ArticleFormat: String, Sendable, CaseIterable, Codable {
 
 /// Why a file could not be parsed. `description` is one line meant for people.
 public enum ArticleParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file has no bytes at all.
     case empty
+    /// The bytes are not text; the reason names what they look like instead.
     case binary(String)
+    /// Text in an encoding the parser cannot identify or does not support.
     case undecodable(String)
+    /// A `.json` file that is not a usable article object.
     case invalidJSON(String)
+    /// Decoded fine, but there is nothing to read: only whitespace, or only site furniture.
     case noText
 
     public var description: String {
@@ -30,57 +34,75 @@ public enum ArticleParseError: Error, Sendable, Hashable, CustomStringConvertibl
         case .binary(let why): "not a text file (\(why))"
         case .undecodable(let why): "cannot decode the text (\(why))"
         case .invalidJSON(let why): "not a usable JSON article (\(why))"
-        case .noText: "the file has no text"
+        case .noText: "the file has no article text (it is blank or holds only page furniture)"
         }
     }
 }
 
-/// Turns the bytes of a dropped file into an ``Article``. Pure: no I/O.
+/// Turns the bytes of a dropped file into an ``Article``. Pure: no I/O, no shared state.
+///
+/// The work is done in stages, each in its own file:
+///
+/// 1. `TextDecoder` identifies the encoding (UTF-8 with or without BOM, UTF-16 LE/BE, Windows-1256),
+///    refuses binary content, and normalizes line ends and spaces into one UTF-8 buffer.
+/// 2. The format reader turns that buffer into lines: plain text as is, `MarkdownReader` for
+///    `.md` (headings, emphasis, links, images), `JSONArticleReader` for scraper JSON.
+/// 3. `LineClassifier` says what each line is (caption, related link, publication date…).
+/// 4. `ArticleAssembler` picks headline, outlet, lead and paragraphs, and runs
+///    `QuoteExtractor` and `DateExtractor` over the body.
+///
+/// Every stage is linear in the input, so a 2 MB single-line file parses in milliseconds.
 public struct ArticleParser: Sendable {
     /// Changes whenever the parser's output changes; older articles are re-parsed.
-    public static let version = 1
+    public static let version = 2
 
     public init() {}
 
     public func parse(_ bytes: [UInt8], format: ArticleFormat) throws(ArticleParseError) -> Article {
-        guard !bytes.isEmpty else { throw .empty }
-        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        var body = bytes[...]
-        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if body.contains(0) { throw .binary("it contains NUL bytes") }
-        guard let text = String(validating: body, as: UTF8.self) else {
-            throw .undecodable("it is not valid UTF-8")
-        }
+        let decoded = try TextDecoder.decode(bytes)
+        guard decoded.utf8.contains(where: { $0 != 0x0A }) else { throw .noText }
         var article: Article
         switch format {
-        case .json: article = try parseJSON(Data(body))
-        case .text, .markdown: article = try parsePlain(text, markdown: format == .markdown)
+        case .text:
+            var assembler = ArticleAssembler(decoded.utf8, lines: Self.lines(decoded.utf8))
+            article = try assembler.assemble(known: KnownFields(), letters: decoded.letters)
+        case .markdown:
+            article = try MarkdownReader.read(decoded)
+        case .json:
+            article = try JSONArticleReader.read(decoded)
         }
-        article.contentSHA256 = sha
+        article.encoding = decoded.encoding
+        article.contentSHA256 = Self.sha256Hex(bytes)
+        article.warnings = decoded.warnings + article.warnings
         return article
     }
 
-    private func parsePlain(_ text: String, markdown: Bool) throws(ArticleParseError) -> Article {
-        var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        guard !lines.isEmpty else { throw .noText }
-        var title = lines.removeFirst()
-        if markdown { title = String(title.drop(while: { $0 == "#" })).trimmingCharacters(in: .whitespaces) }
-        let lead = lines.isEmpty ? "" : lines.removeFirst()
-        return Article(title: title, lead: lead, paragraphs: lines)
+    /// One `SourceLine` per LF-separated line of the normalized text.
+    static func lines(_ b: [UInt8]) -> [SourceLine] {
+        var out: [SourceLine] = []
+        var start = 0
+        for i in b.indices where b[i] == 0x0A {
+            out.append(SourceLine(range: start..<i))
+            start = i + 1
+        }
+        if start < b.count { out.append(SourceLine(range: start..<b.count)) }
+        return out
     }
 
-    private func parseJSON(_ data: Data) throws(ArticleParseError) -> Article {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw .invalidJSON("\(error.localizedDescription)")
+    /// Lower-case hex SHA-256 of the raw bytes.
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        let digest = hasher.finalize()
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        digest.withUnsafeBytes { raw in
+            for byte in raw {
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            }
         }
-        guard let dict = object as? [String: Any] else { throw .invalidJSON("the top level is not an object") }
-        let body = (dict["body"] as? String) ?? (dict["text"] as? String) ?? ""
-        let paragraphs = body.split(whereSeparator: \.isNewline).map { String($0) }.filter { !$0.isEmpty }
-        guard let title = dict["title"] as? String ?? paragraphs.first else { throw .noText }
-        return Article(title: title, lead: paragraphs.first ?? "", paragraphs: Array(paragraphs.dropFirst()),
-                       source: dict["source"] as? String, publishedAt: dict["published_at"] as? String,
-                       author: dict["author"] as? String, url: dict["url"] as? String)
+        return String(decoding: out, as: UTF8.self)
     }
 }
