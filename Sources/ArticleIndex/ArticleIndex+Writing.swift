@@ -17,7 +17,7 @@ extension ArticleIndex {
     public func recordFailure(path: String, stamp: FileStamp?, contentSHA256: String?, reason: String) async throws {
         try await mapErrors {
             try await pool.write { db in
-                let previous = try Int64.fetchOne(db, sql: "SELECT article_id FROM files WHERE path = ?",
+                let previous = try db.one(Int64.self, "SELECT article_id FROM files WHERE path = ?",
                                                   arguments: [path])
                 try Ledger.upsert(db, path: path, articleID: previous, status: "failed", sha: contentSHA256,
                                   stamp: stamp, error: reason, now: Date().timeIntervalSince1970)
@@ -38,8 +38,8 @@ extension ArticleIndex {
             try await pool.write { db in
                 guard from != to, try Ledger.exists(db, from) else { return }
                 if try Ledger.exists(db, to) { try Self.remove(path: to, in: db, analyzer: analyzer) }
-                try db.execute(sql: "UPDATE files SET path = ? WHERE path = ?", arguments: [to, from])
-                try db.execute(sql: "UPDATE articles SET path = ? WHERE path = ?", arguments: [to, from])
+                try db.cached("UPDATE files SET path = ? WHERE path = ?", arguments: [to, from])
+                try db.cached("UPDATE articles SET path = ? WHERE path = ?", arguments: [to, from])
             }
         }
     }
@@ -55,14 +55,14 @@ extension ArticleIndex {
             try Ledger.upsert(db, path: doc.path, articleID: id, status: previous.status, sha: sha,
                               stamp: doc.stamp, error: nil, now: now)
             // Same content, parsed by an older parser: the new parse replaces the article, same id.
-            let version = try Int.fetchOne(db, sql: "SELECT parser_version FROM articles WHERE id = ?", arguments: [id])
+            let version = try db.one(Int.self, "SELECT parser_version FROM articles WHERE id = ?", arguments: [id])
             if let version, version != ArticleParser.version {
                 try ArticleRows.update(db, id: id, with: doc, now: now, analyzer: analyzer)
                 return .replaced(id: id)
             }
             return .unchanged(id: id)
         }
-        let existing = try Int64.fetchOne(db, sql: "SELECT id FROM articles WHERE content_sha256 = ?",
+        let existing = try db.one(Int64.self, "SELECT id FROM articles WHERE content_sha256 = ?",
                                           arguments: [sha])
         if let previousID = previous?.articleID, previousID != existing {
             // The path held other content. If nothing else shares it, update that article in place (its id
@@ -76,7 +76,7 @@ extension ArticleIndex {
             try detach(path: doc.path, from: previousID, in: db, analyzer: analyzer)
         }
         if let existing {
-            let owner = try String.fetchOne(db, sql: "SELECT path FROM articles WHERE id = ?", arguments: [existing])
+            let owner = try db.one(String.self, "SELECT path FROM articles WHERE id = ?", arguments: [existing])
             let status = owner == doc.path ? "indexed" : "duplicate"
             try Ledger.upsert(db, path: doc.path, articleID: existing, status: status, sha: sha,
                               stamp: doc.stamp, error: nil, now: now)
@@ -91,20 +91,20 @@ extension ArticleIndex {
     static func remove(path: String, in db: Database, analyzer: ArabicAnalyzer) throws {
         guard let row = try Ledger.fetch(db, path) else { return }
         if let id = row.articleID { try detach(path: path, from: id, in: db, analyzer: analyzer) }
-        try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
+        try db.cached("DELETE FROM files WHERE path = ?", arguments: [path])
     }
 
     /// Unlinks `path` from article `id`: the article moves to another path with the same content, or leaves the
     /// index when no such path remains.
     static func detach(path: String, from id: Int64, in db: Database, analyzer: ArabicAnalyzer) throws {
-        try db.execute(sql: "UPDATE files SET article_id = NULL WHERE path = ?", arguments: [path])
-        let heir = try String.fetchOne(db, sql: """
+        try db.cached("UPDATE files SET article_id = NULL WHERE path = ?", arguments: [path])
+        let heir = try db.one(String.self, """
             SELECT path FROM files WHERE article_id = ? AND path <> ? AND status <> 'failed' ORDER BY updated_at, path
             LIMIT 1
             """, arguments: [id, path])
         if let heir {
-            try db.execute(sql: "UPDATE articles SET path = ? WHERE id = ? AND path = ?", arguments: [heir, id, path])
-            try db.execute(sql: "UPDATE files SET status = 'indexed' WHERE path = ?", arguments: [heir])
+            try db.cached("UPDATE articles SET path = ? WHERE id = ? AND path = ?", arguments: [heir, id, path])
+            try db.cached("UPDATE files SET status = 'indexed' WHERE path = ?", arguments: [heir])
         } else if try !Ledger.isShared(db, articleID: id, besides: path) {
             try ArticleRows.delete(db, id: id, analyzer: analyzer)
         }
@@ -120,25 +120,25 @@ enum Ledger {
     }
 
     static func fetch(_ db: Database, _ path: String) throws -> Entry? {
-        try Row.fetchOne(db, sql: "SELECT article_id, status, content_sha256 FROM files WHERE path = ?",
+        try db.one(Row.self, "SELECT article_id, status, content_sha256 FROM files WHERE path = ?",
                          arguments: [path]).map {
             Entry(articleID: $0["article_id"], status: $0["status"], sha: $0["content_sha256"])
         }
     }
 
     static func exists(_ db: Database, _ path: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM files WHERE path = ?", arguments: [path]) ?? false
+        try db.one(Bool.self, "SELECT 1 FROM files WHERE path = ?", arguments: [path]) ?? false
     }
 
     /// Whether a path other than `path` still refers to the article (a duplicate, or a failed file keeping it).
     static func isShared(_ db: Database, articleID: Int64, besides path: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM files WHERE article_id = ? AND path <> ? LIMIT 1",
+        try db.one(Bool.self, "SELECT 1 FROM files WHERE article_id = ? AND path <> ? LIMIT 1",
                           arguments: [articleID, path]) ?? false
     }
 
     static func upsert(_ db: Database, path: String, articleID: Int64?, status: String, sha: String?,
                        stamp: FileStamp?, error: String?, now: Double) throws {
-        try db.execute(sql: """
+        try db.cached("""
             INSERT INTO files (path, article_id, status, content_sha256, byte_size, mtime, device, inode, error,
                                updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -155,7 +155,7 @@ enum Ledger {
 /// The `articles` table and its full-text rows, always changed together.
 enum ArticleRows {
     static func insert(_ db: Database, _ doc: IndexDocument, now: Double) throws -> Int64 {
-        try db.execute(sql: """
+        try db.cached("""
             INSERT INTO articles (path, content_sha256, title, title_derived, body, captions, source, published_at,
                                   updated_at, author, url, language, encoding, details, byte_size, mtime,
                                   ingested_at, parser_version)
@@ -169,7 +169,7 @@ enum ArticleRows {
     static func update(_ db: Database, id: Int64, with doc: IndexDocument, now: Double,
                        analyzer: ArabicAnalyzer) throws {
         try deleteFullText(db, id: id, analyzer: analyzer)
-        try db.execute(sql: """
+        try db.cached("""
             UPDATE articles SET path = ?, content_sha256 = ?, title = ?, title_derived = ?, body = ?, captions = ?,
                 source = ?, published_at = ?, updated_at = ?, author = ?, url = ?, language = ?, encoding = ?,
                 details = ?, byte_size = ?, mtime = ?, ingested_at = ?, parser_version = ?
@@ -180,11 +180,11 @@ enum ArticleRows {
 
     static func delete(_ db: Database, id: Int64, analyzer: ArabicAnalyzer) throws {
         try deleteFullText(db, id: id, analyzer: analyzer)
-        try db.execute(sql: "DELETE FROM articles WHERE id = ?", arguments: [id])
+        try db.cached("DELETE FROM articles WHERE id = ?", arguments: [id])
     }
 
     private static func deleteFullText(_ db: Database, id: Int64, analyzer: ArabicAnalyzer) throws {
-        guard let stored = try Row.fetchOne(db, sql: "SELECT title, body, captions FROM articles WHERE id = ?",
+        guard let stored = try db.one(Row.self, "SELECT title, body, captions FROM articles WHERE id = ?",
                                             arguments: [id]) else { return }
         let text = StoredText(title: stored["title"], body: stored["body"], captions: stored["captions"])
         try FullText.delete(db, id: id, terms: text.terms(analyzer))
@@ -192,9 +192,27 @@ enum ArticleRows {
 
     private static func row(_ doc: IndexDocument, now: Double) -> StatementArguments {
         let a = doc.article
-        let text = StoredText(article: a)
+        let text = doc.stored
         return [doc.path, a.contentSHA256, a.title, a.titleDerived, text.body, text.captions, a.source,
-                a.publishedAt, a.updatedAt, a.author, a.url, a.language, a.encoding, ArticleDetails(a).json(),
+                a.publishedAt, a.updatedAt, a.author, a.url, a.language, a.encoding, doc.detailsJSON,
                 doc.stamp.byteSize, doc.stamp.mtime, now, ArticleParser.version]
+    }
+}
+
+extension Database {
+    /// Runs a statement compiled once per connection and reused (the hot path of every batch).
+    func cached(_ sql: String, arguments: StatementArguments = []) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// The first value of a cached statement.
+    func one<T: DatabaseValueConvertible & StatementColumnConvertible>(_ type: T.Type, _ sql: String,
+                                                                      arguments: StatementArguments = []) throws -> T? {
+        try T.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    /// The first row of a cached statement.
+    func one(_ type: Row.Type, _ sql: String, arguments: StatementArguments = []) throws -> Row? {
+        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
     }
 }

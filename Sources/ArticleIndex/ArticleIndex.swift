@@ -201,13 +201,13 @@ enum Meta {
 /// Rows of the contentless `article_fts` table.
 enum FullText {
     static func insert(_ db: Database, id: Int64, terms: (String, String, String)) throws {
-        try db.execute(sql: "INSERT INTO article_fts (rowid, title, body, captions) VALUES (?, ?, ?, ?)",
+        try db.cached("INSERT INTO article_fts (rowid, title, body, captions) VALUES (?, ?, ?, ?)",
                        arguments: [id, terms.0, terms.1, terms.2])
     }
 
     /// A contentless FTS5 row is deleted by repeating the exact terms it was inserted with.
     static func delete(_ db: Database, id: Int64, terms: (String, String, String)) throws {
-        try db.execute(sql: """
+        try db.cached("""
             INSERT INTO article_fts (article_fts, rowid, title, body, captions) VALUES ('delete', ?, ?, ?, ?)
             """, arguments: [id, terms.0, terms.1, terms.2])
     }

@@ -29,18 +29,21 @@ public struct IndexDocument: Sendable {
     let titleTerms: String
     let bodyTerms: String
     let captionTerms: String
+    let stored: StoredText
+    let detailsJSON: String
 
     public init(path: String, stamp: FileStamp, article: Article, analyzer: ArabicAnalyzer = ArabicAnalyzer()) {
         self.path = path
         self.stamp = stamp
         self.article = article
-        let fields = StoredText(article: article)
-        (titleTerms, bodyTerms, captionTerms) = fields.terms(analyzer)
+        stored = StoredText(article: article)
+        (titleTerms, bodyTerms, captionTerms) = stored.terms(analyzer)
+        detailsJSON = ArticleDetails(article).json()
     }
 }
 
 /// The three searchable texts of an article as stored in `articles` (title, body, captions).
-struct StoredText {
+struct StoredText: Sendable {
     var title: String
     var body: String
     var captions: String
