@@ -37,6 +37,11 @@ func decodeScalar(_ p: UnsafePointer<UInt8>, _ i: Int) -> (value: UInt32, length
 /// one load from ``UnicodeTables/info`` says what the scalar is and one load from a fold table
 /// says what it becomes: no `Unicode.Scalar.Properties`, no `Character`, no allocation.
 ///
+/// The loop alternates between two steps. A tight inner loop (`plainRun`) copies a run of such
+/// letters and digits straight into the output, folded; that is most of the text. Whatever ends
+/// the run — a space, a mark, a joiner, a three-byte letter — is then handled one scalar at a
+/// time, and the inner loop resumes after it.
+///
 /// NFKC is the exception. A scalar that NFKC would change (an Arabic presentation form such as
 /// the lam-alef ligature U+FEFB, a fullwidth letter, a superscript digit) or that NFC would
 /// compose with the scalar before it (U+0654 after ا, which NFKC turns into أ) is flagged

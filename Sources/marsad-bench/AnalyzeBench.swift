@@ -36,7 +36,9 @@ func analyzeBench(_ arguments: [String]) {
     }
 
     if options.contains("--words") {
-        let words = texts.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) }
+        let words = texts.flatMap { text in
+            text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A }).map { String(decoding: $0, as: UTF8.self) }
+        }
         guard !words.isEmpty else { return }
         rounds = max(1, Int(2_000_000 * scale) / words.count)
         sink = 0
