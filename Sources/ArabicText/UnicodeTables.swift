@@ -209,8 +209,7 @@ final class UnicodeTables: @unchecked Sendable {
             return [0x30 + UInt32(value)]
         }
         if scalar.value == 0x130 { return [0x69] }
-        if properties.changesWhenLowercased,
-           properties.generalCategory != .decimalNumber {
+        if properties.changesWhenLowercased {
             return properties.lowercaseMapping.unicodeScalars.map(\.value)
         }
         return [scalar.value]
