@@ -103,8 +103,6 @@ final class StopWordTable: Sendable {
         (self.low, self.high, self.lengths) = (low, high, lengths)
     }
 
-    var isEmpty: Bool { long.isEmpty && !lengths.contains { $0 != 0 } }
-
     /// The `count` (at most 16) bytes at `p` as two little-endian words, zero beyond `count`.
     /// Reads 16 bytes: `p` must have them (``ByteWriter`` guarantees its slack).
     @inline(__always)
