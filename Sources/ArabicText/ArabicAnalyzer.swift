@@ -70,7 +70,7 @@ public struct ArabicAnalyzer: Sendable {
         /// When stop words are matched. Default: ``StopWordMatching/afterNormalization``.
         public var stopWordMatching: StopWordMatching
         /// Words that are normalized but not stemmed (Lucene's stem exclusion set). They are
-        /// normalized with ``normalizer`` before use. Default: none.
+        /// normalized as tokens are before use, so any spelling will do. Default: none.
         public var stemExclusions: Set<String>
 
         public init(normalizer: ArabicNormalizer = ArabicNormalizer(),
@@ -130,7 +130,14 @@ public struct ArabicAnalyzer: Sendable {
             laterRules = configuration.normalizer.mode
         }
         stopTable = configuration.stopWords.table
-        stemExclusions = Set(configuration.stemExclusions.map(configuration.normalizer.normalize))
+        // Normalized as tokens are (lowercased too, in the Lucene configuration).
+        stemExclusions = Set(configuration.stemExclusions.map { [scanMode, laterRules] word in
+            withUTF8Bytes(of: word) { bytes in
+                var writer = ByteWriter(capacity: bytes.count + 8)
+                Self.normalizeWhole(bytes, into: &writer, scanMode: scanMode, laterRules: laterRules)
+                return writer.string(0..<writer.count)
+            }
+        })
     }
 
     // MARK: Whole texts
@@ -237,6 +244,11 @@ public struct ArabicAnalyzer: Sendable {
 
     /// Writes the normalized form of the unsplit word `bytes` at the start of `writer`.
     private func normalizeWhole(_ bytes: UnsafeBufferPointer<UInt8>, into writer: inout ByteWriter) {
+        Self.normalizeWhole(bytes, into: &writer, scanMode: scanMode, laterRules: laterRules)
+    }
+
+    private static func normalizeWhole(_ bytes: UnsafeBufferPointer<UInt8>, into writer: inout ByteWriter,
+                                       scanMode: FoldMode, laterRules: ArabicNormalizer.Mode?) {
         var sink = WholeOutputSink()
         TokenScanner(mode: scanMode, splits: false).scan(bytes, into: &writer, sink: &sink)
         if let laterRules {

@@ -58,50 +58,65 @@ public struct ArabicStemmer: Sendable {
         }
     }
 
+    /// Runs `body` on a copy of `word`'s bytes in a ``ByteWriter`` (whose slack the byte-level
+    /// functions need) and returns the byte range it picks.
     private func transform(_ word: String, _ body: (UnsafePointer<UInt8>, Int) -> (Int, Int)) -> String {
         withUTF8Bytes(of: word) { bytes in
-            guard let p = bytes.baseAddress, !bytes.isEmpty else { return word }
-            let (start, end) = body(p, bytes.count)
-            if start == 0 && end == bytes.count { return word }
-            return String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+            guard let source = bytes.baseAddress, !bytes.isEmpty else { return word }
+            var writer = ByteWriter(capacity: bytes.count)
+            writer.base.update(from: source, count: bytes.count)
+            writer.count = bytes.count
+            let (start, end) = body(writer.base, bytes.count)
+            return start == 0 && end == bytes.count ? word : writer.string(start..<end)
         }
     }
 
     // MARK: Stemming UTF-8 bytes
+    //
+    // The affixes are spelled out below as two-byte letters, compared as `UInt16`s, rather than
+    // looped over from `prefixes` and `suffixes`: this runs once per token of every article.
+    // The tests check these against Lucene's lists through a transcription of Lucene's loop.
 
-    /// An affix as its UTF-8 bytes, packed big-endian into the low bytes of a `UInt64`.
-    private struct Affix {
-        var bytes: UInt64
-        var byteCount: Int
-        /// Length in characters (UTF-16 code units).
-        var length: Int
+    private static let alef: UInt16 = 0xD8A7  // ا U+0627
+    private static let beh: UInt16 = 0xD8A8  // ب U+0628
+    private static let tehMarbuta: UInt16 = 0xD8A9  // ة U+0629
+    private static let teh: UInt16 = 0xD8AA  // ت U+062A
+    private static let feh: UInt16 = 0xD981  // ف U+0641
+    private static let kaf: UInt16 = 0xD983  // ك U+0643
+    private static let lam: UInt16 = 0xD984  // ل U+0644
+    private static let noon: UInt16 = 0xD986  // ن U+0646
+    private static let heh: UInt16 = 0xD987  // ه U+0647
+    private static let waw: UInt16 = 0xD988  // و U+0648
+    private static let yeh: UInt16 = 0xD98A  // ي U+064A
 
-        init(_ text: String) {
-            bytes = text.utf8.reduce(0) { $0 << 8 | UInt64($1) }
-            byteCount = text.utf8.count
-            length = text.utf16.count
-        }
-    }
-
-    private static let prefixAffixes = prefixes.map(Affix.init)
-    private static let suffixAffixes = suffixes.map(Affix.init)
-
-    /// The `count` bytes at `p`, packed big-endian.
+    /// The two bytes at `p[k]`, big-endian: an Arabic letter's UTF-8 encoding when they are one.
+    /// (In valid UTF-8, two bytes equal to a letter's encoding are that letter.)
     @inline(__always)
-    private static func load(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for k in 0..<count { value = value << 8 | UInt64(p[k]) }
-        return value
+    private static func pair(_ p: UnsafePointer<UInt8>, _ k: Int) -> UInt16 {
+        UInt16(p[k]) &<< 8 | UInt16(p[k &+ 1])
     }
 
     /// The length of UTF-8 `p[0..<count]` in UTF-16 code units: one per scalar, two for a
-    /// scalar outside the BMP (lead byte 0xF0 or more).
+    /// scalar outside the BMP. Reads whole 8-byte words: `p` must have 8 readable bytes past
+    /// `count` (``ByteWriter`` guarantees them).
+    ///
+    /// The length is the number of bytes, less the continuation bytes (0b10xxxxxx), plus the lead
+    /// bytes of four-byte sequences (0b11110xxx). Both are counted eight bytes at a time: a byte's
+    /// top bit, and the bits below it shifted up into the top bit, are tested for all eight at
+    /// once, and the resulting 0x80 flags are summed by a multiplication.
     @inline(__always)
     static func utf16Length(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        var length = 0
-        for k in 0..<count {
-            let byte = p[k]
-            length &+= (byte & 0xC0 != 0x80 ? 1 : 0) &+ (byte >= 0xF0 ? 1 : 0)
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var length = count
+        var k = 0
+        while k < count {
+            var x = UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)
+            if count &- k < 8 { x &= (1 &<< UInt64(8 &* (count &- k))) &- 1 }
+            let continuation = x & ~(x &<< 1) & high
+            let fourByteLead = x & (x &<< 1) & (x &<< 2) & (x &<< 3) & high
+            length &-= Int(truncatingIfNeeded: ((continuation &>> 7) &* 0x0101_0101_0101_0101) &>> 56)
+            length &+= Int(truncatingIfNeeded: ((fourByteLead &>> 7) &* 0x0101_0101_0101_0101) &>> 56)
+            k &+= 8
         }
         return length
     }
@@ -110,33 +125,65 @@ public struct ArabicStemmer: Sendable {
     ///
     /// With `minimumLeft` nil, Lucene's rule: و needs at least 4 characters, the others leave at
     /// least 2. Otherwise any prefix that leaves `minimumLeft` characters is removed.
+    ///
+    /// Lucene tries ال، وال، بال، كال، فال، لل، و in order, and a prefix failing its length check
+    /// lets the next one try. Since the prefixes differ in their first two letters except وال/و,
+    /// that order reduces to the chain below.
     @inline(__always)
     static func removePrefix(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ length: Int,
                              minimumLeft: Int? = nil) -> (start: Int, length: Int) {
-        for prefix in prefixAffixes {
-            if let minimumLeft {
-                if length < prefix.length + minimumLeft { continue }
-            } else if prefix.length == 1 ? length < 4 : length < prefix.length + 2 {
-                continue
+        let left = minimumLeft ?? 2
+        let bytes = end &- start
+        guard bytes >= 2 else { return (start, length) }
+        let first = pair(p, start)
+        if bytes >= 4 {
+            let second = pair(p, start &+ 2)
+            if first == alef && second == lam {
+                if length >= 2 + left { return (start &+ 4, length &- 2) }  // ال
+            } else if first == lam && second == lam {
+                if length >= 2 + left { return (start &+ 4, length &- 2) }  // لل
+            } else if second == alef && bytes >= 6 && pair(p, start &+ 4) == lam
+                        && (first == waw || first == beh || first == kaf || first == feh)
+                        && length >= 3 + left {
+                return (start &+ 6, length &- 3)  // وال بال كال فال
             }
-            if end - start >= prefix.byteCount, load(p + start, prefix.byteCount) == prefix.bytes {
-                return (start + prefix.byteCount, length - prefix.length)
-            }
+        }
+        if first == waw && length >= (minimumLeft.map { 1 + $0 } ?? 4) {
+            return (start &+ 2, length &- 1)  // و
         }
         return (start, length)
     }
 
-    /// The light10 stem of UTF-8 `p[0..<count]`, as a byte range of it.
+    /// The light10 stem of UTF-8 `p[0..<count]`, as a byte range of it. `p` must have 8
+    /// readable bytes past `count`.
     @inline(__always)
     static func stem(_ p: UnsafePointer<UInt8>, _ count: Int) -> (start: Int, end: Int) {
         var (start, length) = removePrefix(p, 0, count, utf16Length(p, count))
         var end = count
-        for suffix in suffixAffixes where length >= suffix.length + 2 && end - start >= suffix.byteCount {
-            if load(p + end - suffix.byteCount, suffix.byteCount) == suffix.bytes {
-                end -= suffix.byteCount
-                length -= suffix.length
-            }
+        // Each suffix in Lucene's order, removed when the word ends with it and 2 characters remain.
+        // `last` caches the word's last letter, so a suffix that cannot match costs one compare.
+        var last: UInt16 = end &- start >= 2 ? pair(p, end &- 2) : 0
+        @inline(__always) func removed(_ letters: Int) {
+            end &-= 2 &* letters
+            length &-= letters
+            last = end &- start >= 2 ? pair(p, end &- 2) : 0
         }
+        @inline(__always) func strip(_ a: UInt16, _ b: UInt16) {
+            if last == b && length >= 4 && end &- start >= 4 && pair(p, end &- 4) == a { removed(2) }
+        }
+        @inline(__always) func strip(_ a: UInt16) {
+            if last == a && length >= 3 { removed(1) }
+        }
+        strip(heh, alef)  // ها
+        strip(alef, noon)  // ان
+        strip(alef, teh)  // ات
+        strip(waw, noon)  // ون
+        strip(yeh, noon)  // ين
+        strip(yeh, heh)  // يه
+        strip(yeh, tehMarbuta)  // ية
+        strip(heh)  // ه
+        strip(tehMarbuta)  // ة
+        strip(yeh)  // ي
         return (start, end)
     }
 }

@@ -91,23 +91,31 @@ final class StopWordTable: Sendable {
         var high = [UInt64](repeating: 0, count: size)
         var lengths = [UInt8](repeating: 0, count: size)
         for word in short {
-            word.withUnsafeBufferPointer { bytes in
-                let (l, h) = Self.pack(bytes.baseAddress!, bytes.count)
-                var slot = Self.hash(l, h, bytes.count) & (size - 1)
+            // Zero-padded to 16 bytes, as `contains` expects.
+            let padded = word + [UInt8](repeating: 0, count: 16)
+            padded.withUnsafeBufferPointer { bytes in
+                let (l, h) = Self.pack(bytes.baseAddress!, word.count)
+                var slot = Self.hash(l, h, word.count) & (size - 1)
                 while lengths[slot] != 0 { slot = (slot + 1) & (size - 1) }
-                (low[slot], high[slot], lengths[slot]) = (l, h, UInt8(bytes.count))
+                (low[slot], high[slot], lengths[slot]) = (l, h, UInt8(word.count))
             }
         }
         (self.low, self.high, self.lengths) = (low, high, lengths)
     }
 
-    var isEmpty: Bool { long.isEmpty && !lengths.contains { $0 != 0 } }
-
+    /// The `count` (at most 16) bytes at `p` as two little-endian words, zero beyond `count`.
+    /// Reads 16 bytes: `p` must have them (``ByteWriter`` guarantees its slack).
     @inline(__always)
     private static func pack(_ p: UnsafePointer<UInt8>, _ count: Int) -> (UInt64, UInt64) {
-        var l: UInt64 = 0, h: UInt64 = 0
-        for k in 0..<Swift.min(count, 8) { l |= UInt64(p[k]) << (8 * UInt64(k)) }
-        if count > 8 { for k in 8..<count { h |= UInt64(p[k]) << (8 * UInt64(k - 8)) } }
+        let raw = UnsafeRawPointer(p)
+        var l = raw.loadUnaligned(as: UInt64.self)
+        var h = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if count < 8 {
+            l &= (1 &<< UInt64(8 &* count)) &- 1
+            h = 0
+        } else if count < 16 {
+            h &= (1 &<< UInt64(8 &* (count &- 8))) &- 1
+        }
         return (l, h)
     }
 
@@ -117,7 +125,7 @@ final class StopWordTable: Sendable {
         return Int(truncatingIfNeeded: mixed >> 40)
     }
 
-    /// Whether the UTF-8 word `p[0..<count]` is in the table.
+    /// Whether the UTF-8 word `p[0..<count]` is in the table. Reads 16 bytes from `p` (see `pack`).
     @inline(__always)
     func contains(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         if count > 16 {

@@ -37,6 +37,11 @@ func decodeScalar(_ p: UnsafePointer<UInt8>, _ i: Int) -> (value: UInt32, length
 /// one load from ``UnicodeTables/info`` says what the scalar is and one load from a fold table
 /// says what it becomes: no `Unicode.Scalar.Properties`, no `Character`, no allocation.
 ///
+/// The loop alternates between two steps. A tight inner loop (`plainRun`) copies a run of such
+/// letters and digits straight into the output, folded; that is most of the text. Whatever ends
+/// the run — a space, a mark, a joiner, a three-byte letter — is then handled one scalar at a
+/// time, and the inner loop resumes after it.
+///
 /// NFKC is the exception. A scalar that NFKC would change (an Arabic presentation form such as
 /// the lam-alef ligature U+FEFB, a fullwidth letter, a superscript digit) or that NFC would
 /// compose with the scalar before it (U+0654 after ا, which NFKC turns into أ) is flagged
@@ -83,83 +88,122 @@ struct TokenScanner {
         var outputEnd = 0
         /// Whether the token has a letter or a digit (a token of marks alone is dropped).
         var hasLetterOrDigit = false
-        var lastWasDigit = false
-        /// Canonical combining class of the last kept scalar (0 after a non-mark).
-        var lastCombiningClass: UInt16 = 0
     }
 
     /// Tokenizes `text`, writing folded tokens into `writer` and handing each to `sink`.
     func scan<Sink: TokenSink>(_ text: UnsafeBufferPointer<UInt8>, into writer: inout ByteWriter,
-                                           sink: inout Sink) {
+                               sink: inout Sink) {
         guard let p = text.baseAddress, !text.isEmpty else { return }
         let n = text.count
-        let info = tables.info
         let fold = foldTable
         var state = TokenState()
         var i = 0
         while i < n {
+            // Most of the text: a run of plain letters and digits, copied and folded in a tight loop.
+            let outputBefore = writer.count
+            let runEnd = plainRun(p, n, from: i, fold, &writer)
+            if runEnd > i {
+                if !state.active {
+                    state = TokenState(active: true, start: i, end: i, outputStart: outputBefore,
+                                       outputEnd: outputBefore)
+                }
+                state.end = runEnd
+                state.outputEnd = writer.count
+                state.hasLetterOrDigit = true
+                i = runEnd
+                if i == n { break }
+            }
+
+            // Everything else, one scalar at a time.
             let (cp, length) = decodeScalar(p, i)
-            let entry = cp < 0x1_0000 ? info[Int(cp)] : tables.supplementaryInfo(cp)
-            var kind = entry & InfoBit.kindMask
+            let entry = tables.info(of: cp)
             if entry & InfoBit.slow != 0 {
                 i = slowRun(p, n, from: state.active ? state.start : i, trigger: i, &state, &writer, &sink)
                 continue
             }
+            var kind = entry & InfoBit.kindMask
             if !splits { kind = keptWhole(kind) }
-            switch kind {
-            case ScalarKind.letter, ScalarKind.digit, ScalarKind.mark:
-                var combiningClass: UInt16 = 0
-                if kind == ScalarKind.mark {
-                    combiningClass = entry >> 8
-                    if combiningClass != 0 {
-                        let deleted = fold.map { cp < 0x800 && $0[Int(cp)] == UnicodeTables.deleted } ?? false
-                        if deleted {
-                            combiningClass = state.lastCombiningClass
-                        } else if combiningClass < state.lastCombiningClass {
-                            // NFC would reorder these marks.
-                            i = slowRun(p, n, from: state.active ? state.start : i, trigger: i,
-                                        &state, &writer, &sink)
-                            continue
-                        }
-                    }
+            if kind == ScalarKind.letter || kind == ScalarKind.digit {
+                extend(&state, &writer, cp, entry, fold, i, length)
+                state.hasLetterOrDigit = true
+            } else if kind == ScalarKind.separator {
+                finish(&state, &writer, &sink)
+            } else if kind == ScalarKind.mark {
+                if needsReordering(p, i, cp, entry, state, fold) {
+                    i = slowRun(p, n, from: state.active ? state.start : i, trigger: i, &state, &writer, &sink)
+                    continue
                 }
-                if !state.active { begin(&state, at: i, writer.count) }
-                appendFolded(cp, entry, fold, &writer)
-                state.end = i &+ length
-                state.outputEnd = writer.count
-                state.hasLetterOrDigit = state.hasLetterOrDigit || kind != ScalarKind.mark
-                state.lastWasDigit = kind == ScalarKind.digit
-                state.lastCombiningClass = combiningClass
-            case ScalarKind.joiner:
-                if state.active {
-                    if mode != .extended { writer.append(scalar: cp) }
-                    state.lastWasDigit = false
-                    state.lastCombiningClass = 0
-                }
-            case ScalarKind.numberSeparator:
-                if state.active, state.lastWasDigit, i &+ length < n {
-                    let next = decodeScalar(p, i &+ length).value
-                    let nextEntry = tables.info(of: next)
+                extend(&state, &writer, cp, entry, fold, i, length)
+            } else if kind == ScalarKind.joiner {
+                if state.active && mode != .extended { writer.append(scalar: cp) }
+            } else {  // ScalarKind.numberSeparator
+                var inNumber = false
+                if state.active, state.end == i, i &+ length < n,
+                   tables.info(of: scalarBefore(p, i).value) & InfoBit.kindMask == ScalarKind.digit {
+                    let nextEntry = tables.info(of: decodeScalar(p, i &+ length).value)
                     if nextEntry & InfoBit.slow != 0 {
                         i = slowRun(p, n, from: state.start, trigger: i, &state, &writer, &sink)
                         continue
                     }
-                    if nextEntry & InfoBit.kindMask == ScalarKind.digit {
-                        writer.append(scalar: cp)
-                        state.end = i &+ length
-                        state.outputEnd = writer.count
-                        state.lastWasDigit = false
-                        state.lastCombiningClass = 0
-                        break
-                    }
+                    inNumber = nextEntry & InfoBit.kindMask == ScalarKind.digit
                 }
-                finish(&state, &writer, &sink)
-            default:
-                finish(&state, &writer, &sink)
+                if inNumber {
+                    extend(&state, &writer, cp, entry, nil, i, length)
+                } else {
+                    finish(&state, &writer, &sink)
+                }
             }
             i &+= length
         }
         finish(&state, &writer, &sink)
+    }
+
+    /// Copies the plain letters and digits that start at `p[start]` into `writer`, folded, and
+    /// returns where they end. Plain: ASCII or two-byte, not ``InfoBit/slow``, and folding to
+    /// nothing longer than themselves (so the run writes at most as many bytes as it reads).
+    /// Anything else ends the run and is left to the scalar-by-scalar loop.
+    @inline(__always)
+    private func plainRun(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int,
+                          _ fold: UnsafeMutablePointer<UInt16>?, _ writer: inout ByteWriter) -> Int {
+        let info = tables.info
+        let plain = InfoBit.letterOrDigit, mask = InfoBit.letterOrDigit | InfoBit.slow
+        writer.reserve(n &- start)
+        let out = writer.base
+        var o = writer.count
+        var i = start
+        while i < n {
+            let b0 = p[i]
+            if b0 < 0x80 {
+                guard info[Int(b0)] & mask == plain else { break }
+                out[o] = fold.map { UInt8(truncatingIfNeeded: $0[Int(b0)]) } ?? b0  // ASCII folds to ASCII
+                o &+= 1
+                i &+= 1
+            } else if b0 < 0xE0 {
+                let b1 = p[i &+ 1]
+                let cp = Int(b0 & 0x1F) &<< 6 | Int(b1 & 0x3F)
+                guard info[cp] & mask == plain else { break }
+                let target = fold.map { Int($0[cp]) } ?? cp
+                if target == cp {
+                    out[o] = b0
+                    out[o &+ 1] = b1
+                    o &+= 2
+                } else if target < 0x80 {  // a digit: ٣ → 3
+                    out[o] = UInt8(truncatingIfNeeded: target)
+                    o &+= 1
+                } else if target < 0x800 {  // أ → ا, É → é
+                    out[o] = UInt8(truncatingIfNeeded: 0xC0 | target &>> 6)
+                    out[o &+ 1] = UInt8(truncatingIfNeeded: 0x80 | target & 0x3F)
+                    o &+= 2
+                } else {  // deleted (tatweel), or longer (Ⱥ → ⱥ)
+                    break
+                }
+                i &+= 2
+            } else {
+                break
+            }
+        }
+        writer.count = o
+        return i
     }
 
     /// In a scanner that does not split, what a scalar of `kind` counts as: separators are kept
@@ -173,10 +217,52 @@ struct TokenScanner {
         }
     }
 
+    /// Adds a scalar to the token (starting one if needed).
     @inline(__always)
-    private func begin(_ state: inout TokenState, at start: Int, _ outputStart: Int) {
-        state = TokenState(active: true, start: start, end: start, outputStart: outputStart,
-                           outputEnd: outputStart)
+    private func extend(_ state: inout TokenState, _ writer: inout ByteWriter, _ cp: UInt32, _ entry: UInt16,
+                        _ fold: UnsafeMutablePointer<UInt16>?, _ i: Int, _ length: Int) {
+        if !state.active {
+            state = TokenState(active: true, start: i, end: i, outputStart: writer.count, outputEnd: writer.count)
+        }
+        appendFolded(cp, entry, fold, &writer)
+        state.end = i &+ length
+        state.outputEnd = writer.count
+    }
+
+    /// Whether the fold drops the scalar `cp` (harakat and tatweel, in extended mode).
+    @inline(__always)
+    private func isDeleted(_ cp: UInt32, _ fold: UnsafeMutablePointer<UInt16>?) -> Bool {
+        guard let fold, cp < 0x800 else { return false }
+        return fold[Int(cp)] == UnicodeTables.deleted
+    }
+
+    /// Whether NFC would move the mark `cp` at `p[i]` before a mark already in the token.
+    ///
+    /// Marks that the fold deletes are ignored on both sides: reordering marks that are about to
+    /// be removed changes nothing. (This is what keeps shadda + fatha, typed in the order NFC
+    /// reverses, on the fast path.) A scalar of class 0 stops the search: nothing moves across it.
+    private func needsReordering(_ p: UnsafePointer<UInt8>, _ i: Int, _ cp: UInt32, _ entry: UInt16,
+                                 _ state: TokenState, _ fold: UnsafeMutablePointer<UInt16>?) -> Bool {
+        let combiningClass = entry >> 8
+        guard combiningClass != 0, state.active, !isDeleted(cp, fold) else { return false }
+        var k = i
+        while k > state.start {
+            let (previous, previousStart) = scalarBefore(p, k)
+            let previousEntry = tables.info(of: previous)
+            let previousClass = previousEntry >> 8
+            if previousEntry & InfoBit.kindMask != ScalarKind.mark || previousClass == 0 { return false }
+            if !isDeleted(previous, fold) { return previousClass > combiningClass }
+            k = previousStart
+        }
+        return false
+    }
+
+    /// The scalar that ends just before `p[i]` in valid UTF-8, and where it starts.
+    @inline(__always)
+    private func scalarBefore(_ p: UnsafePointer<UInt8>, _ i: Int) -> (value: UInt32, start: Int) {
+        var k = i &- 1
+        while p[k] & 0xC0 == 0x80 { k &-= 1 }
+        return (decodeScalar(p, k).value, k)
     }
 
     @inline(__always)
@@ -198,10 +284,9 @@ struct TokenScanner {
 
     @inline(__always)
     private func finish<Sink: TokenSink>(_ state: inout TokenState, _ writer: inout ByteWriter,
-                                                      _ sink: inout Sink) {
+                                         _ sink: inout Sink) {
         guard state.active else { return }
         state.active = false
-        state.lastCombiningClass = 0
         writer.count = state.outputEnd  // drop trailing joiners
         if state.hasLetterOrDigit && state.outputEnd > state.outputStart || !splits {
             sink.token(original: state.start..<state.end, outputStart: state.outputStart, writer: &writer)
@@ -229,33 +314,33 @@ struct TokenScanner {
         }
         let scalars = nfkc(p, start..<end)
         let fold = foldTable
+        var lastWasDigit = false
         for (index, item) in scalars.enumerated() {
             let entry = tables.info(of: item.value)
             var kind = entry & InfoBit.kindMask
             if !splits { kind = keptWhole(kind) }
             switch kind {
             case ScalarKind.letter, ScalarKind.digit, ScalarKind.mark:
-                if !state.active { begin(&state, at: item.start, writer.count) }
+                if !state.active {
+                    state = TokenState(active: true, start: item.start, end: item.start,
+                                       outputStart: writer.count, outputEnd: writer.count)
+                }
                 appendFolded(item.value, entry, fold, &writer)
                 state.end = Swift.max(state.end, item.end)
                 state.outputEnd = writer.count
                 state.hasLetterOrDigit = state.hasLetterOrDigit || kind != ScalarKind.mark
-                state.lastWasDigit = kind == ScalarKind.digit
             case ScalarKind.joiner:
-                if state.active {
-                    if mode != .extended { writer.append(scalar: item.value) }
-                    state.lastWasDigit = false
-                }
+                if state.active && mode != .extended { writer.append(scalar: item.value) }
             case ScalarKind.numberSeparator
-                where state.active && state.lastWasDigit && index + 1 < scalars.count
+                where state.active && lastWasDigit && index + 1 < scalars.count
                     && tables.info(of: scalars[index + 1].value) & InfoBit.kindMask == ScalarKind.digit:
                 writer.append(scalar: item.value)
                 state.end = Swift.max(state.end, item.end)
                 state.outputEnd = writer.count
-                state.lastWasDigit = false
             default:
                 finish(&state, &writer, &sink)
             }
+            lastWasDigit = kind == ScalarKind.digit
         }
         finish(&state, &writer, &sink)
         return end

@@ -28,6 +28,9 @@ enum InfoBit {
     static let foldsBeyondTables: UInt16 = 0x10
     /// NFC may compose the scalar with the one before it (NFC_Quick_Check = Maybe).
     static let composesWithPrevious: UInt16 = 0x20
+    /// The kind is ``ScalarKind/letter`` or ``ScalarKind/digit``: the scanner's most common case,
+    /// tested as one bit so that it stays a predictable branch rather than a jump table.
+    static let letterOrDigit: UInt16 = 0x40
 }
 
 /// Which folding the scanner applies while it copies a token.
@@ -187,6 +190,7 @@ final class UnicodeTables: @unchecked Sendable {
             }
         }
         var result = kind | UInt16(properties.canonicalCombiningClass.rawValue) << 8
+        if kind == ScalarKind.letter || kind == ScalarKind.digit { result |= InfoBit.letterOrDigit }
         if scalar.value >= UInt32(foldTableSize),
            kind == ScalarKind.digit || (kind != ScalarKind.separator && properties.changesWhenLowercased) {
             result |= InfoBit.foldsBeyondTables
@@ -205,8 +209,7 @@ final class UnicodeTables: @unchecked Sendable {
             return [0x30 + UInt32(value)]
         }
         if scalar.value == 0x130 { return [0x69] }
-        if properties.changesWhenLowercased,
-           properties.generalCategory != .decimalNumber {
+        if properties.changesWhenLowercased {
             return properties.lowercaseMapping.unicodeScalars.map(\.value)
         }
         return [scalar.value]

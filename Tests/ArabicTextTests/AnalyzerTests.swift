@@ -109,6 +109,10 @@ struct AnalyzerTests {
         expectExact(analyzer.indexText("ساهدات المكتبة الكتب"), "ساهدات المكتبه كتب")
         expectExact(analyzer.stem("المكتبه"), "المكتبه")
         expectExact(analyzer.analyzeWord("المكتبة").stem, "المكتبه")
+
+        var lucene = ArabicAnalyzer.Configuration.luceneCompatible
+        lucene.stemExclusions = ["iPhoneات"]
+        expectExact(ArabicAnalyzer(configuration: lucene).indexText("IPHONEات iPadات"), "iphoneات ipad")
     }
 
     @Test("The single-word path normalizes and stems 100,000 words well under a second")

@@ -17,9 +17,10 @@ struct LuceneVector: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(file):\(line) \(source) [\(test)] «\(input)»" }
 
     /// The input split as the Lucene test splits it: one token with the keyword tokenizer,
-    /// otherwise on spaces.
+    /// otherwise on spaces (split as bytes: a space followed by a haraka is one `Character`).
     var inputWords: [String] {
-        config["keyword_tokenizer"] != nil ? [input] : input.split(separator: " ").map(String.init)
+        guard config["keyword_tokenizer"] == nil else { return [input] }
+        return input.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func load(_ name: String) -> [LuceneVector] {
