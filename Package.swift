@@ -56,7 +56,6 @@ let package = Package(
                 "Articles", "ArticleIndex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         // Watches a directory tree with inotify and reports what changed in it.

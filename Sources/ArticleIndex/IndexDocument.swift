@@ -87,13 +87,101 @@ struct ArticleDetails: Codable {
         case datesMentioned = "dates_mentioned", warnings
     }
 
+    /// The JSON stored in `articles.details`, written by hand: it runs once per article on the ingest path,
+    /// where Foundation's `JSONEncoder` cost more than parsing the article. `decode` reads it back.
     func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+        var w = JSONWriter()
+        w.open("{")
+        w.key("captions"); w.open("[")
+        for c in captions { w.open("{"); w.field("credit", c.credit); w.field("text", c.text); w.close("}") }
+        w.close("]")
+        w.key("dates_mentioned"); w.open("[")
+        for d in datesMentioned { w.open("{"); w.field("date", d.date); w.field("phrase", d.phrase); w.close("}") }
+        w.close("]")
+        w.key("embedded_posts"); w.open("[")
+        for p in embeddedPosts {
+            w.open("{")
+            w.field("author", p.author); w.field("date", p.date); w.field("handle", p.handle); w.field("text", p.text)
+            w.close("}")
+        }
+        w.close("]")
+        w.key("quotes"); w.open("[")
+        for q in quotes { w.open("{"); w.field("speaker", q.speaker); w.field("text", q.text); w.close("}") }
+        w.close("]")
+        w.key("related"); w.open("[")
+        for r in related { w.string(r) }
+        w.close("]")
+        w.key("warnings"); w.open("[")
+        for x in warnings { w.string(x) }
+        w.close("]")
+        w.close("}")
+        return w.result
     }
 
     static func decode(_ json: String) -> ArticleDetails? {
         try? JSONDecoder().decode(ArticleDetails.self, from: Data(json.utf8))
+    }
+}
+
+/// A minimal JSON writer: objects, arrays and strings, escaped as RFC 8259 requires.
+struct JSONWriter {
+    private var out: [UInt8] = []
+    private var needsComma = false
+
+    var result: String { String(decoding: out, as: UTF8.self) }
+
+    /// Opens an object (`{`) or an array (`[`).
+    mutating func open(_ bracket: Character) {
+        separator()
+        out.append(bracket.asciiValue!)
+        needsComma = false
+    }
+
+    /// Closes an object (`}`) or an array (`]`).
+    mutating func close(_ bracket: Character) {
+        out.append(bracket.asciiValue!)
+        needsComma = true
+    }
+
+    mutating func key(_ name: String) {
+        separator()
+        appendQuoted(name)
+        out.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// A key and its string value; nothing when the value is nil.
+    mutating func field(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    mutating func string(_ value: String) {
+        separator()
+        appendQuoted(value)
+        needsComma = true
+    }
+
+    private mutating func separator() {
+        if needsComma { out.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func appendQuoted(_ value: String) {
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -162,7 +162,8 @@ extension ArticleIndex {
     public func fileRecord(path: String) async throws -> FileRecord? {
         try await mapErrors {
             try await pool.read { db in
-                try Row.fetchOne(db, sql: Self.recordQuery + " WHERE f.path = ?", arguments: [path]).map(Self.record)
+                try Row.fetchOne(db.cachedStatement(sql: Self.recordQuery + " WHERE f.path = ?"), arguments: [path])
+                    .map(Self.record)
             }
         }
     }

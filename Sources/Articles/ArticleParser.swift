@@ -58,7 +58,11 @@ public struct ArticleParser: Sendable {
 
     public init() {}
 
-    public func parse(_ bytes: [UInt8], format: ArticleFormat) throws(ArticleParseError) -> Article {
+    /// - Parameter contentSHA256: the bytes' hash when the caller already computed it with
+    ///   ``sha256Hex(_:)`` (it is not computed twice).
+    public func parse(_ bytes: [UInt8], format: ArticleFormat, contentSHA256: String? = nil)
+        throws(ArticleParseError) -> Article
+    {
         let decoded = try TextDecoder.decode(bytes)
         guard decoded.utf8.contains(where: { $0 != 0x0A }) else { throw .noText }
         var article: Article
@@ -72,7 +76,7 @@ public struct ArticleParser: Sendable {
             article = try JSONArticleReader.read(decoded)
         }
         article.encoding = decoded.encoding
-        article.contentSHA256 = Self.sha256Hex(bytes)
+        article.contentSHA256 = contentSHA256 ?? Self.sha256Hex(bytes)
         article.warnings = decoded.warnings + article.warnings
         return article
     }
@@ -90,7 +94,7 @@ public struct ArticleParser: Sendable {
     }
 
     /// Lower-case hex SHA-256 of the raw bytes.
-    static func sha256Hex(_ bytes: [UInt8]) -> String {
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
         var hasher = SHA256()
         bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         let digest = hasher.finalize()

@@ -1,6 +1,5 @@
 public import ArticleIndex
 public import Articles
-import Crypto
 
 /// A file that could not be made into an article.
 public struct PreparationFailure: Sendable, Hashable {
@@ -84,12 +83,12 @@ public struct ArticlePreparer: Sendable {
                                                   record: true, transient: true))
             }
         }
-        let sha = SHA256.hash(data: file.bytes).map { String(format: "%02x", $0) }.joined()
+        let sha = ArticleParser.sha256Hex(file.bytes)
         if let record, record.isCurrent(sha: sha) {
             return .unchanged(path)
         }
         do throws(ArticleParseError) {
-            let article = try parser.parse(file.bytes, format: Self.format(of: path))
+            let article = try parser.parse(file.bytes, format: Self.format(of: path), contentSHA256: sha)
             return .document(IndexDocument(path: path, stamp: file.stamp, article: article))
         } catch {
             return .failed(PreparationFailure(path: path, stamp: file.stamp, sha: sha, reason: error.description,

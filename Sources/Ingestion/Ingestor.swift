@@ -105,6 +105,16 @@ public struct Ingestor: Sendable {
         report.failures = expandFailures
         for failure in expandFailures { logger.warning("failed \(failure.path): \(failure.reason)") }
 
+        // The writer commits batches on its own task while the workers parse the next ones.
+        let (batches, sendBatch) = AsyncStream<[IndexDocument]>.makeStream()
+        let writer = Task { [self] in
+            var written = IngestReport()
+            for await batch in batches {
+                var batch = batch
+                await commit(&batch, into: &written)
+            }
+            return written
+        }
         var batch: [IndexDocument] = []
         var done = 0
         let preparer = ArticlePreparer(store: store, sizeLimit: options.sizeLimit)
@@ -116,7 +126,7 @@ public struct Ingestor: Sendable {
                 next += 1
                 group.addTask { await preparer.prepare(path, trustStamps: false) }
             }
-            for _ in 0..<min(options.workers * 2, files.count) { addTask() }
+            for _ in 0..<min(options.workers * 4, files.count) { addTask() }
             while let prepared = await group.next() {
                 addTask()
                 switch prepared {
@@ -124,7 +134,8 @@ public struct Ingestor: Sendable {
                     report.bytes += doc.stamp.byteSize
                     batch.append(doc)
                     if batch.count >= options.batchSize {
-                        await commit(&batch, into: &report)
+                        sendBatch.yield(batch)
+                        batch.removeAll(keepingCapacity: true)
                     }
                 case .unchanged:
                     report.unchanged += 1
@@ -138,7 +149,14 @@ public struct Ingestor: Sendable {
                 if done % 64 == 0 { progress(done, files.count) }
             }
         }
-        await commit(&batch, into: &report)
+        if !batch.isEmpty { sendBatch.yield(batch) }
+        sendBatch.finish()
+        let written = await writer.value
+        report.indexed += written.indexed
+        report.replaced += written.replaced
+        report.unchanged += written.unchanged
+        report.duplicates += written.duplicates
+        report.failures += written.failures
         progress(files.count, files.count)
         let elapsed = ContinuousClock.now - start
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

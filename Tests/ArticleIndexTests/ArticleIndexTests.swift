@@ -268,3 +268,24 @@ struct RefusalTests {
         }
     }
 }
+
+@Suite("Stored article details")
+struct DetailsTests {
+    @Test("the hand-written JSON reads back to the same fields, escapes included")
+    func roundTrip() throws {
+        let article = Article(
+            title: "t", captions: [Caption(text: "صورة \"1\"\\ \n", credit: "رويترز"), Caption(text: "بلا")],
+            related: ["«خبر»", "tab\there"], embeddedPosts: [EmbeddedPost(author: "أ", handle: "h", date: "2021-12-09", text: "x\u{01}")],
+            quotes: [Quote(text: "q", speaker: nil)], datesMentioned: [DateMention(date: "2024-01", phrase: "يناير 2024")],
+            warnings: ["w"])
+        let json = ArticleDetails(article).json()
+        let decoded = try #require(ArticleDetails.decode(json))
+        #expect(decoded.captions == article.captions)
+        #expect(decoded.related == article.related)
+        #expect(decoded.embeddedPosts == article.embeddedPosts)
+        #expect(decoded.quotes == article.quotes)
+        #expect(decoded.datesMentioned == article.datesMentioned)
+        #expect(decoded.warnings == article.warnings)
+        #expect(try JSONSerialization.jsonObject(with: Data(json.utf8)) is [String: Any])
+    }
+}
