@@ -112,8 +112,10 @@ struct QuoteExtractor {
         var sentenceStart = 0
         var lastVerb: (sentence: Int, speaker: Range<Int>?)?
         var previousQuote: Range<Int>??  // .some(speaker) once a quote was kept in this paragraph
+        var lastContent = -1  // index of the last word, number or quote item seen
 
         for (k, item) in items.enumerated() {
+            defer { if item.isQuote || t[item.token].kind != .punct { lastContent = k } }
             if item.isQuote {
                 let span = spans[item.span]
                 let introduced = k > 0 && introducesSpeech(items[k - 1], t)
@@ -130,7 +132,8 @@ struct QuoteExtractor {
                     speaker = nameBeforeColon(colonItem: k - 1, sentenceStart: sentenceStart, items, t, spans)
                     resolved = speaker != nil
                 }
-                if !resolved, let prev = previousQuote, opensSentence(k, sentenceStart, items, t) {
+                // Opens its sentence: nothing but punctuation since the sentence began.
+                if !resolved, let prev = previousQuote, lastContent < sentenceStart {
                     speaker = prev
                 }
                 let textStart = t[span.open].end
@@ -316,15 +319,6 @@ struct QuoteExtractor {
         return bytes(items[sentenceStart], t, spans).lowerBound..<bytes(items[c - 1], t, spans).upperBound
     }
 
-    /// Whether only punctuation stands between the sentence start and item `k`.
-    private func opensSentence(_ k: Int, _ sentenceStart: Int, _ items: [Item], _ t: [Token]) -> Bool {
-        var m = sentenceStart
-        while m < k {
-            if items[m].isQuote || t[items[m].token].kind != .punct { return false }
-            m += 1
-        }
-        return true
-    }
 }
 
 extension String {
