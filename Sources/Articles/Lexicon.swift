@@ -54,6 +54,10 @@ struct WordInfo: Sendable {
         static let timeOf = Flags(rawValue: 1 << 22)
         /// فيما, بينما, كما: opens a new clause inside a sentence.
         static let clauseOpener = Flags(rawValue: 1 << 23)
+        /// An English verb of saying, whose subject usually comes first ("the minister said").
+        static let latinVerb = Flags(rawValue: 1 << 24)
+        /// English personal pronouns: not a name.
+        static let pronoun = Flags(rawValue: 1 << 25)
     }
     var flags: Flags = []
     var month: Int8 = 0
@@ -161,7 +165,12 @@ enum Lexicon {
         add("""
             مضيفا مضيفة مؤكدا مؤكدة مشيرا مشيرة موضحا موضحة مبينا مبينة لافتا لافتة معتبرا معتبرة
             قائلا قائلة محذرا محذرة منوها منوهة مشددا مشددة متابعا متابعة مستدركا مردفا
+            adding saying noting warning
             """.replacingOccurrences(of: "\n", with: " "), .speechParticiple)
+        // English verbs of saying; English puts the speaker before the verb ("X said") as often as after.
+        add("said says told added stated wrote tweeted explained noted warned insisted announced declared replied",
+            [.speechVerb, .latinVerb])
+        add("he she they it we i you", .pronoun)
         add("إن أن إنه أنه إنها أنها إنهم أنهم إنهما أنهما إننا أننا إني أني بأن بأنه بأنها بأنهم فإن وإن وأن ان انه",
             [.thatParticle, .subjectStop])
         add("""

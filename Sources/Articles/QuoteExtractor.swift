@@ -112,8 +112,10 @@ struct QuoteExtractor {
         var sentenceStart = 0
         var lastVerb: (sentence: Int, speaker: Range<Int>?)?
         var previousQuote: Range<Int>??  // .some(speaker) once a quote was kept in this paragraph
+        var lastContent = -1  // index of the last word, number or quote item seen
 
         for (k, item) in items.enumerated() {
+            defer { if item.isQuote || t[item.token].kind != .punct { lastContent = k } }
             if item.isQuote {
                 let span = spans[item.span]
                 let introduced = k > 0 && introducesSpeech(items[k - 1], t)
@@ -130,7 +132,8 @@ struct QuoteExtractor {
                     speaker = nameBeforeColon(colonItem: k - 1, sentenceStart: sentenceStart, items, t, spans)
                     resolved = speaker != nil
                 }
-                if !resolved, let prev = previousQuote, opensSentence(k, sentenceStart, items, t) {
+                // Opens its sentence: nothing but punctuation since the sentence began.
+                if !resolved, let prev = previousQuote, lastContent < sentenceStart {
                     speaker = prev
                 }
                 let textStart = t[span.open].end
@@ -167,8 +170,13 @@ struct QuoteExtractor {
                 continue
             }
             if speech.contains(.speechVerb) {
-                let named = subjectBefore(verbItem: k, sentenceStart: sentenceStart, items, t, spans)
-                    ?? subjectAfter(verbItem: k, items, t, spans)
+                let named: Range<Int>?
+                if Lexicon.has(tok, .latinVerb) {
+                    named = wordsBefore(k, floor: max(sentenceStart, k - 8), items, t) ?? subjectAfter(verbItem: k, items, t, spans)
+                } else {
+                    named = subjectBefore(verbItem: k, sentenceStart: sentenceStart, items, t, spans)
+                        ?? subjectAfter(verbItem: k, items, t, spans)
+                }
                 if let named { currentSpeaker = named }
                 lastVerb = (sentence, named ?? currentSpeaker)
             } else {
@@ -225,7 +233,7 @@ struct QuoteExtractor {
             } else {
                 let tok = t[item.token]
                 if tok.kind == .punct {
-                    if isComma(item, t) { j += 1; continue }
+                    if isComma(item, t) || isJoiner(j, items, t) { j += 1; continue }
                     break
                 }
                 if tok.kind == .word {
@@ -290,10 +298,38 @@ struct QuoteExtractor {
         return t[items[first].token].start..<t[items[k - 1].token].end
     }
 
-    /// A verb of saying right after the quotation: `"…"، صرح السوداني` → السوداني.
+    /// A hyphen, apostrophe or period written inside a name ("al-Awadi", "Iraq's", "St.John").
+    private func isJoiner(_ m: Int, _ items: [Item], _ t: [Token]) -> Bool {
+        guard m > 0, m + 1 < items.count, !items[m].isQuote, !items[m - 1].isQuote, !items[m + 1].isQuote else { return false }
+        let p = t[items[m].token]
+        guard p.kind == .punct, p.scalar == 0x2D || p.scalar == 0x27 || p.scalar == 0x2019 || p.scalar == 0x2E else { return false }
+        return t[items[m - 1].token].end == p.start && t[items[m + 1].token].start == p.end
+            && t[items[m - 1].token].kind == .word && t[items[m + 1].token].kind == .word
+    }
+
+    /// English: the words right before a verb ("the minister said"), at most eight, not a pronoun.
+    private func wordsBefore(_ v: Int, floor: Int, _ items: [Item], _ t: [Token]) -> Range<Int>? {
+        var m = v - 1
+        while m >= floor, !items[m].isQuote,
+              (t[items[m].token].kind == .word && !Lexicon.has(t[items[m].token], .pronoun)) || isJoiner(m, items, t) {
+            m -= 1
+        }
+        guard m + 1 < v, !isJoiner(m + 1, items, t) else { return nil }
+        return t[items[m + 1].token].start..<t[items[v - 1].token].end
+    }
+
+    /// A verb of saying right after the quotation: `"…"، صرح السوداني` → السوداني;
+    /// in English also `"…," the minister said`.
     private func speakerAfter(quoteItem q: Int, _ items: [Item], _ t: [Token], _ spans: [Span]) -> Range<Int>?? {
         var j = q + 1
         if j < items.count, isComma(items[j], t) { j += 1 }
+        var v = j
+        while v < items.count, v - j < 5, !items[v].isQuote, t[items[v].token].kind == .word,
+              !Lexicon.has(t[items[v].token], .latinVerb) { v += 1 }
+        if v > j, v < items.count, !items[v].isQuote, Lexicon.has(t[items[v].token], .latinVerb) {
+            if let name = wordsBefore(v, floor: j, items, t) { return .some(name) }
+            return .some(currentSpeaker)
+        }
         guard j < items.count, !items[j].isQuote, Lexicon.speechFlags(t[items[j].token]).contains(.speechVerb) else {
             return nil
         }
@@ -316,15 +352,6 @@ struct QuoteExtractor {
         return bytes(items[sentenceStart], t, spans).lowerBound..<bytes(items[c - 1], t, spans).upperBound
     }
 
-    /// Whether only punctuation stands between the sentence start and item `k`.
-    private func opensSentence(_ k: Int, _ sentenceStart: Int, _ items: [Item], _ t: [Token]) -> Bool {
-        var m = sentenceStart
-        while m < k {
-            if items[m].isQuote || t[items[m].token].kind != .punct { return false }
-            m += 1
-        }
-        return true
-    }
 }
 
 extension String {

@@ -123,6 +123,36 @@ import Testing
     }
 }
 
+/// Inputs built to defeat a naive implementation: each 1 MB pattern must parse in linear time.
+@Suite struct PathologicalInputTests {
+    static let patterns: [(String, String)] = [
+        ("quotes without verbs", "“كلمة أخرى هنا أيضا” "),
+        ("speech verbs", "قال قال وأضاف مضيفا أن "),
+        ("qad constructions", "وكان قد أكد أما فقد لفت "),
+        ("open brackets", "[[[[ ![ ]( "),
+        ("commas after verbs", "قال ، ، ، ، ، ، ، ، "),
+        ("dates", "25 يناير/كانون الثاني/ديسمبر 2024 2024/01/25 عام 2014 "),
+        ("unclosed marks", "« “ \" « "),
+        ("handles", "— name (@h) (@ "),
+        ("slashes", "/ رويترز / "),
+    ]
+
+    @Test(arguments: patterns.map(\.0))
+    func patternIsLinear(_ name: String) {
+        let unit = Self.patterns.first { $0.0 == name }!.1
+        var s = "عنوان\n"
+        let count = 1_000_000 / unit.utf8.count
+        s.reserveCapacity(1_100_000)
+        for _ in 0..<count { s += unit }
+        let bytes = Array(s.utf8)
+        let clock = ContinuousClock()
+        for format in [ArticleFormat.text, .markdown] {
+            let elapsed = clock.measure { _ = Fixtures.error(bytes, format) }
+            #expect(elapsed < .seconds(20), "\(name) as \(format) took \(elapsed)")
+        }
+    }
+}
+
 /// Inputs that are not articles: each gets a clear error naming the reason.
 @Suite struct BadInputTests {
     @Test func empty() {

@@ -61,6 +61,20 @@ import Testing
                 == [Quote(text: "التقدم الحاصل في إنهاء الدور القتالي", speaker: nil)])
     }
 
+    @Test func englishSpeakerPatterns() throws {
+        let a = try Fixtures.parse("""
+            Iraq says coalition mission to end
+            "We are committed to ending the mission," said spokesman Basim al-Awadi.
+            "The coalition cannot stay forever," the prime minister said on Thursday.
+            Secretary Lloyd Austin told reporters "the talks will take several months".
+            """)
+        #expect(a.quotes == [
+            Quote(text: "We are committed to ending the mission", speaker: "spokesman Basim al-Awadi"),
+            Quote(text: "The coalition cannot stay forever", speaker: "the prime minister"),
+            Quote(text: "the talks will take several months", speaker: "Secretary Lloyd Austin"),
+        ])
+    }
+
     @Test func unclosedQuoteIsDroppedWithWarning() throws {
         let a = try Fixtures.parse("عنوان\nقال الوزير إن \"الاتفاق سيوقع خلال أيام قليلة")
         #expect(a.quotes.isEmpty)
