@@ -289,3 +289,54 @@ struct DetailsTests {
         #expect(try JSONSerialization.jsonObject(with: Data(json.utf8)) is [String: Any])
     }
 }
+
+@Suite("Search that Arabic readers expect")
+struct ArabicSearchTests {
+    @Test("a word finds its other forms, and the snippet highlights them as written, harakat and prefixes included")
+    func formsAndSnippets() async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try ArticleIndex(path: dir + "/m.db")
+            _ = try await index.store([
+                try document("a.txt", "عنوان أول\nأعلنت القوات وانسحابَها من المدينة بعد الاتفاق."),
+                try document("b.txt", "عنوان ثان\nبدأ الانسحاب أمس وتأخر بالانسحاب الكامل."),
+                try document("c.txt", "عنوان ثالث\nلا علاقة لهذا النص بالموضوع."),
+            ])
+            let results = try await index.search(SearchQuery("انسحاب"), options: SearchOptions())
+            #expect(Set(results.hits.map(\.path)) == ["a.txt", "b.txt"])
+            for hit in results.hits {
+                let scalars = Array(hit.snippet.unicodeScalars)
+                let marked = hit.highlights.map { String(String.UnicodeScalarView(scalars[$0[0]..<$0[1]])) }
+                if hit.path == "a.txt" { #expect(marked == ["وانسحابَها"], "\(hit.snippet)") }
+                if hit.path == "b.txt" { #expect(marked == ["الانسحاب", "بالانسحاب"], "\(hit.snippet)") }
+            }
+            // Prefix, phrase, OR, exclusion and title-only on the same three articles.
+            #expect(Set(try await index.paths("انسح*")) == ["a.txt", "b.txt"])
+            #expect(try await index.paths("\"الانسحاب الكامل\"") == ["b.txt"])
+            #expect(Set(try await index.paths("المدينة OR الموضوع")) == ["a.txt", "c.txt"])
+            #expect(try await index.paths("انسحاب -المدينة") == ["b.txt"])
+            #expect(try await index.paths("title:ثالث") == ["c.txt"])
+            #expect(try await index.paths("title:انسحاب").isEmpty)
+        }
+    }
+
+    @Test("--since, --until and --source filter on the parsed publication date and outlet")
+    func filters() async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try ArticleIndex(path: dir + "/m.db")
+            var a = try document("a.txt", "عنوان\nمقال عن الزيتون")
+            a.article.publishedAt = "2024-01-25T15:41:00Z"
+            a.article.source = "عربي بوست"
+            var b = try document("b.txt", "عنوان آخر\nمقال آخر عن الزيتون")
+            b.article.publishedAt = "2021-12-09"
+            _ = try await index.store([a, b])
+            func paths(_ options: SearchOptions) async throws -> [String] {
+                try await index.search(SearchQuery("الزيتون"), options: options).hits.map(\.path).sorted()
+            }
+            #expect(try await paths(SearchOptions(since: "2024-01-01")) == ["a.txt"])
+            #expect(try await paths(SearchOptions(until: "2021-12-31")) == ["b.txt"])
+            #expect(try await paths(SearchOptions(until: "2024-01-25")) == ["a.txt", "b.txt"])
+            #expect(try await paths(SearchOptions(source: "عربي بوست")) == ["a.txt"])
+            #expect(try await paths(SearchOptions()) == ["a.txt", "b.txt"])
+        }
+    }
+}
