@@ -69,13 +69,22 @@ extension ArticleIndex {
                 let join = filters.isEmpty ? "" : " JOIN articles a ON a.id = article_fts.rowid"
                 let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM article_fts\(join) WHERE article_fts MATCH ?"
                                              + filters, arguments: arguments) ?? 0
-                let rows = try Row.fetchAll(db, sql: """
+                // Rank inside FTS5 first and join only the page of hits: joining every match with `articles`
+                // would read the stored body of thousands of articles just to sort them.
+                let sql = filters.isEmpty ? """
+                    SELECT a.id, a.path, a.title, a.body, a.source, a.published_at, r.rank
+                    FROM (SELECT rowid, bm25(article_fts, \(Self.columnWeights)) AS rank FROM article_fts
+                          WHERE article_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?) r
+                    JOIN articles a ON a.id = r.rowid
+                    ORDER BY r.rank
+                    """ : """
                     SELECT a.id, a.path, a.title, a.body, a.source, a.published_at,
                            bm25(article_fts, \(Self.columnWeights)) AS rank
                     FROM article_fts JOIN articles a ON a.id = article_fts.rowid
                     WHERE article_fts MATCH ?\(filters)
                     ORDER BY rank LIMIT ? OFFSET ?
-                    """, arguments: arguments + [options.limit, options.offset])
+                    """
+                let rows = try Row.fetchAll(db, sql: sql, arguments: arguments + [options.limit, options.offset])
                 let hits = rows.map { row in
                     let snippet = Snippets.make(body: row["body"], query: query, analyzer: analyzer)
                     return SearchHit(id: row["id"], path: row["path"], title: row["title"],
