@@ -144,7 +144,9 @@ final class Run: Sendable {
         logger.notice("watching \(root) (\(config.mode.rawValue) mode, \(config.effectiveWorkers) workers)",
                       metadata: ["event": "started", "inbox": "\(root)"])
         setState("reconciling")
-        daemon.observer.daemonReady(await snapshot())
+        let ready = await snapshot()
+        ready.write(database: daemon.databasePath)
+        daemon.observer.daemonReady(ready)
 
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -153,6 +155,7 @@ final class Run: Sendable {
                 group.addTask {
                     await self.reconcile(self.root, why: "start-up")
                     self.setState(config.forcePolling ? "polling" : "watching")
+                    await self.snapshot().write(database: self.daemon.databasePath)
                     await self.reparseStale()
                 }
                 if let watcher = self.watcher.withLock({ $0 }) {
