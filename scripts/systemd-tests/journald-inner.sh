@@ -18,6 +18,8 @@ for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05;
 mkdir -p "$work/inbox"
 "$bin" run --inbox "$work/inbox" --db "$work/m.db" --log-target journald "$@" 2>"$work/daemon.stderr" &
 daemon=$!
+# Stop whatever this script started, whichever way it ends.
+trap 'kill $daemon 2>/dev/null || true; kill $journald 2>/dev/null || true' EXIT
 for _ in $(seq 200); do [ -e "$work/m.db.status.json" ] && grep -q '"watching"\|"polling"' "$work/m.db.status.json" && break; sleep 0.05; done
 cp "$work/seeds/000_0bc6245a09814656.txt" "$work/inbox/good.txt"
 : > "$work/inbox/empty.txt"
@@ -25,6 +27,7 @@ cp "$work/seeds/000_0bc6245a09814656.txt" "$work/inbox/good.txt"
 "$bin" wait --db "$work/m.db" --timeout 20 "$work/inbox/empty.txt" >/dev/null || true
 kill -TERM $daemon
 wait $daemon
+trap 'kill $journald 2>/dev/null || true' EXIT
 sleep 0.3
 kill $journald
 wait $journald 2>/dev/null || true
