@@ -310,6 +310,8 @@ final class Run: Sendable {
         var lastPoll = ContinuousClock.now
         var lastCommitCount = 0
         var lastProgress = ContinuousClock.now
+        var published: DaemonStatus?
+        var publishedAt = ContinuousClock.now
         while !isStopping {
             do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
             let now = ContinuousClock.now
@@ -331,9 +333,18 @@ final class Run: Sendable {
                 lastProgress = now
             }
             let healthy = now - lastProgress < .seconds(live.parseTimeout * 2 + 10)
-            let snapshot = await snapshot()
-            snapshot.write(database: daemon.databasePath)
-            daemon.observer.daemonTick(snapshot, healthy: healthy)
+            // Publish (status file, article count) when something moved, else every 5 s: an idle daemon stays quiet.
+            let stateNow = state.withLock { $0 }
+            let moved = published.map {
+                $0.queueDepth != depth || $0.indexedSinceStart + $0.failedSinceStart != committed || $0.state != stateNow
+            } ?? true
+            if moved || now - publishedAt >= .seconds(5) {
+                let snapshot = await snapshot()
+                snapshot.write(database: daemon.databasePath)
+                published = snapshot
+                publishedAt = now
+            }
+            if let published { daemon.observer.daemonTick(published, healthy: healthy) }
         }
     }
 

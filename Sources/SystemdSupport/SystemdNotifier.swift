@@ -15,6 +15,7 @@ public final class SystemdNotifier: DaemonObserver {
     /// Half the watchdog interval, or nil when systemd set no watchdog.
     let watchdogEvery: Duration?
     let lastWatchdog: LastSent
+    let lastStatus = LastStatus()
 
     /// - Parameter send: where notifications go; by default `sd_notify` (tests pass their own).
     public init(send: (@Sendable (String) -> Void)? = nil) {
@@ -38,11 +39,11 @@ public final class SystemdNotifier: DaemonObserver {
     }
 
     public func daemonTick(_ status: DaemonStatus, healthy: Bool) {
-        var message = "STATUS=\(Self.statusLine(status))"
-        if healthy, let every = watchdogEvery, lastWatchdog.due(every) {
-            message += "\nWATCHDOG=1"
-        }
-        send(message)
+        var lines: [String] = []
+        let line = Self.statusLine(status)
+        if lastStatus.changed(to: line) { lines.append("STATUS=\(line)") }
+        if healthy, let every = watchdogEvery, lastWatchdog.due(every) { lines.append("WATCHDOG=1") }
+        if !lines.isEmpty { send(lines.joined(separator: "\n")) }
     }
 
     public func daemonReloading() {
@@ -68,6 +69,20 @@ final class LastSent: Sendable {
             let now = ContinuousClock.now
             if let previous = last, now - previous < interval { return false }
             last = now
+            return true
+        }
+    }
+}
+
+/// The STATUS line last sent, so an unchanged one is not sent again.
+final class LastStatus: Sendable {
+    private let line = Mutex<String?>(nil)
+
+    /// True, and remembers `new`, when it differs from the last line.
+    func changed(to new: String) -> Bool {
+        line.withLock { old in
+            if old == new { return false }
+            old = new
             return true
         }
     }
