@@ -100,7 +100,7 @@ actor BatchWriter {
                     await report(outcome, doc, started: started)
                 } catch {
                     await failed(PreparationFailure(path: doc.path, stamp: doc.stamp, sha: doc.article.contentSHA256,
-                                                    reason: "could not store: \(error)", record: true, transient: false))
+                                                    reason: "could not store: \(error)", record: true))
                 }
             }
             return

@@ -13,7 +13,6 @@ actor WorkQueue {
     private var inFlight = Set<String>()
     private var dirty = Set<String>()
     private var waiters = Deque<CheckedContinuation<String?, Never>>()
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var closed = false
 
     /// Paths waiting plus paths being worked on.
@@ -59,16 +58,6 @@ actor WorkQueue {
     func finished(_ path: String) {
         inFlight.remove(path)
         if dirty.remove(path) != nil { enqueue(path) }
-        if pending.isEmpty && inFlight.isEmpty {
-            for waiter in idleWaiters { waiter.resume() }
-            idleWaiters.removeAll()
-        }
-    }
-
-    /// Returns once nothing is queued or in flight.
-    func waitUntilIdle() async {
-        if pending.isEmpty && inFlight.isEmpty { return }
-        await withCheckedContinuation { idleWaiters.append($0) }
     }
 
     /// Stops handing out work: waiting workers get nil; queued paths are dropped (the next start's reconcile
@@ -78,7 +67,5 @@ actor WorkQueue {
         pending.removeAll()
         queued.removeAll()
         while let waiter = waiters.popFirst() { waiter.resume(returning: nil) }
-        for waiter in idleWaiters { waiter.resume() }
-        idleWaiters.removeAll()
     }
 }

@@ -24,7 +24,7 @@ struct Worker: Sendable {
                 once.resume(.failed(PreparationFailure(
                     path: path, stamp: ArticleFile.stamp(path),
                     reason: "parsing took longer than \(timeout.components.seconds) s; the file was skipped",
-                    record: true, transient: false)))
+                    record: true)))
             }
             DispatchQueue.global().async {
                 once.resume(preparer.prepare(path, record: record, trustStamps: true))

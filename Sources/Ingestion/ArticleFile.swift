@@ -24,12 +24,6 @@ public enum FileReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .io(let message): "read error: \(message)"
         }
     }
-
-    /// Transient errors are worth retrying later; the others hold until the file changes.
-    public var isTransient: Bool {
-        if case .io = self { return true }
-        return false
-    }
 }
 
 /// The bytes of one article file and its stamp, read in one open so they agree.

@@ -9,17 +9,13 @@ public struct PreparationFailure: Sendable, Hashable {
     public var reason: String
     /// Whether the ledger keeps the failure (not for paths that are not files at all).
     public var record: Bool
-    /// Whether trying again later may succeed (an I/O error, not a bad file).
-    public var transient: Bool
 
-    public init(path: String, stamp: FileStamp? = nil, sha: String? = nil, reason: String, record: Bool,
-                transient: Bool) {
+    public init(path: String, stamp: FileStamp? = nil, sha: String? = nil, reason: String, record: Bool) {
         self.path = path
         self.stamp = stamp
         self.sha = sha
         self.reason = reason
         self.record = record
-        self.transient = transient
     }
 }
 
@@ -73,14 +69,10 @@ public struct ArticlePreparer: Sendable {
             switch error {
             case .missing: return .missing(path)
             case .isDirectory, .notRegular:
-                return .failed(PreparationFailure(path: path, reason: error.description, record: false,
-                                                  transient: false))
-            case .tooLarge, .permissionDenied:
+                return .failed(PreparationFailure(path: path, reason: error.description, record: false))
+            case .tooLarge, .permissionDenied, .io:
                 return .failed(PreparationFailure(path: path, stamp: ArticleFile.stamp(path), reason: error.description,
-                                                  record: true, transient: false))
-            case .io:
-                return .failed(PreparationFailure(path: path, stamp: ArticleFile.stamp(path), reason: error.description,
-                                                  record: true, transient: true))
+                                                  record: true))
             }
         }
         let sha = ArticleParser.sha256Hex(file.bytes)
@@ -92,7 +84,7 @@ public struct ArticlePreparer: Sendable {
             return .document(IndexDocument(path: path, stamp: file.stamp, article: article))
         } catch {
             return .failed(PreparationFailure(path: path, stamp: file.stamp, sha: sha, reason: error.description,
-                                              record: true, transient: false))
+                                              record: true))
         }
     }
 

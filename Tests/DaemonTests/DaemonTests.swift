@@ -112,14 +112,4 @@ struct WorkQueueTests {
         await q.close()
         #expect(await second == nil)
     }
-
-    @Test func idle() async {
-        let q = WorkQueue()
-        await q.enqueue("a")
-        let path = await q.next()
-        async let idle: Void = q.waitUntilIdle()
-        await q.finished(path!)
-        await idle
-        #expect(await q.depth == 0)
-    }
 }
