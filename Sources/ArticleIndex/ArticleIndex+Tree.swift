@@ -21,26 +21,24 @@ extension ArticleIndex {
 
     /// Forgets every path below `directory` (a directory deleted or moved out of the tree).
     public func removeAll(under directory: String) async throws {
-        let analyzer = self.analyzer
         try await mapErrors {
-            try await pool.write { db in
+            try await write { db, fullText in
                 let paths = try String.fetchAll(db, sql: "SELECT path FROM files WHERE path >= ? AND path < ?",
                                                 arguments: Self.prefixRange(directory))
-                for path in paths { try Self.remove(path: path, in: db, analyzer: analyzer) }
+                for path in paths { try Self.remove(path: path, in: db, fullText: fullText) }
             }
         }
     }
 
     /// Moves every path below `from` to the same place below `to` (a directory renamed inside the tree).
     public func renameAll(under from: String, to: String) async throws {
-        let analyzer = self.analyzer
         try await mapErrors {
-            try await pool.write { db in
+            try await write { db, fullText in
                 let paths = try String.fetchAll(db, sql: "SELECT path FROM files WHERE path >= ? AND path < ?",
                                                 arguments: Self.prefixRange(from))
                 for path in paths {
                     let target = to + path.dropFirst(from.count)
-                    if try Ledger.exists(db, target) { try Self.remove(path: target, in: db, analyzer: analyzer) }
+                    if try Ledger.exists(db, target) { try Self.remove(path: target, in: db, fullText: fullText) }
                     try db.execute(sql: "UPDATE files SET path = ? WHERE path = ?", arguments: [target, path])
                     try db.execute(sql: "UPDATE articles SET path = ? WHERE path = ?", arguments: [target, path])
                 }

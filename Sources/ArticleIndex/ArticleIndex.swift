@@ -200,6 +200,46 @@ enum Meta {
     }
 }
 
+/// The full-text changes of one write transaction, applied in order at its end (see ``ArticleIndex/write(_:)``).
+///
+/// A contentless FTS5 row is deleted by repeating the exact terms it was inserted with, so a deletion reads the
+/// stored text and analyzes it again when it is queued, before the `articles` row changes.
+final class FullTextWrites {
+    private enum Change {
+        case insert(Int64, (String, String, String))
+        case delete(Int64, (String, String, String))
+    }
+
+    private let analyzer: ArabicAnalyzer
+    private var changes: [Change] = []
+
+    init(analyzer: ArabicAnalyzer) {
+        self.analyzer = analyzer
+    }
+
+    func insert(id: Int64, terms: (String, String, String)) {
+        changes.append(.insert(id, terms))
+    }
+
+    /// Queues the removal of article `id`'s terms, analyzed from its stored text as it is now.
+    func delete(_ db: Database, id: Int64) throws {
+        guard let stored = try db.one(Row.self, "SELECT title, body, captions FROM articles WHERE id = ?",
+                                      arguments: [id]) else { return }
+        let text = StoredText(title: stored["title"], body: stored["body"], captions: stored["captions"])
+        changes.append(.delete(id, text.terms(analyzer)))
+    }
+
+    func apply(_ db: Database) throws {
+        for change in changes {
+            switch change {
+            case .insert(let id, let terms): try FullText.insert(db, id: id, terms: terms)
+            case .delete(let id, let terms): try FullText.delete(db, id: id, terms: terms)
+            }
+        }
+        changes.removeAll()
+    }
+}
+
 /// Rows of the contentless `article_fts` table.
 enum FullText {
     static func insert(_ db: Database, id: Int64, terms: (String, String, String)) throws {

@@ -6,6 +6,7 @@ switch arguments.first {
 case "analyze": analyzeBench(Array(arguments.dropFirst()))
 case "parse": parseBench(Array(arguments.dropFirst()))
 case "query": await queryBench(Array(arguments.dropFirst()))
+case "store": await storeBench(Array(arguments.dropFirst()))
 default:
     print("usage: marsad-bench analyze|parse FILE... | query DB QUERIES-FILE")
 }
