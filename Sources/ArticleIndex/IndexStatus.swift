@@ -168,6 +168,22 @@ extension ArticleIndex {
         }
     }
 
+    /// The ledger rows of `paths` that Marsad has seen, keyed by path: one read for a worker's whole chunk.
+    public func fileRecords(paths: [String]) async throws -> [String: FileRecord] {
+        try await mapErrors {
+            try await pool.read { db in
+                let statement = try db.cachedStatement(sql: Self.recordQuery + " WHERE f.path = ?")
+                var records: [String: FileRecord] = [:]
+                for path in paths {
+                    if let record = try Row.fetchOne(statement, arguments: [path]).map(Self.record) {
+                        records[path] = record
+                    }
+                }
+                return records
+            }
+        }
+    }
+
     /// Ledger rows with their article's parser version.
     static let recordQuery = "SELECT f.*, a.parser_version FROM files f LEFT JOIN articles a ON a.id = f.article_id"
 

@@ -32,12 +32,12 @@ actor BatchWriter {
         self.logger = logger
     }
 
-    /// Hands a prepared path to the writer; waits while the writer is far behind (bounded memory).
-    func submit(_ item: Preparation) async {
+    /// Hands prepared paths to the writer; waits while the writer is far behind (bounded memory).
+    func submit(_ items: [Preparation]) async {
         while buffer.count >= batchSize * 2 && !closed {
             await withCheckedContinuation { waitingForRoom.append($0) }
         }
-        buffer.append(item)
+        buffer.append(contentsOf: items)
         if let waiter = waitingForWork {
             waitingForWork = nil
             waiter.resume(returning: true)
@@ -85,7 +85,7 @@ actor BatchWriter {
         }
         if !documents.isEmpty { await commit(documents, started: start) }
         for item in others { await applyOne(item) }
-        for item in batch { await queue.finished(item.path) }
+        await queue.finished(batch.map(\.path))
     }
 
     private func commit(_ documents: [IndexDocument], started: ContinuousClock.Instant) async {
@@ -109,6 +109,17 @@ actor BatchWriter {
     }
 
     private func report(_ outcome: StoreOutcome, _ doc: IndexDocument, started: ContinuousClock.Instant) async {
+        switch outcome {
+        case .indexed, .replaced, .duplicate: await stats.committed()
+        case .unchanged: break
+        }
+        // A burst logs thousands of these: build the line only when it will be written.
+        let level: Logger.Level = if case .unchanged = outcome { .debug } else { .info }
+        if logger.logLevel <= level { log(outcome, doc, started: started) }
+        if let consume { await consume.archive(doc.path, store: store, logger: logger) }
+    }
+
+    private func log(_ outcome: StoreOutcome, _ doc: IndexDocument, started: ContinuousClock.Instant) {
         let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
         let size = String(format: "%.1f KB", Double(doc.stamp.byteSize) / 1000)
         let title = doc.article.title.count > 60 ? doc.article.title.prefix(60) + "…" : doc.article.title
@@ -120,18 +131,15 @@ actor BatchWriter {
             let verb = if case .indexed = outcome { "indexed" } else { "replaced" }
             metadata["event"] = "\(verb)"
             logger.info("\(verb) \(doc.path) (#\(id), \(size), \(ms) ms) «\(title)»", metadata: metadata)
-            await stats.committed()
         case .duplicate(let id):
             metadata["article_id"] = "\(id)"
             metadata["event"] = "duplicate"
             logger.info("duplicate \(doc.path) of #\(id)", metadata: metadata)
-            await stats.committed()
         case .unchanged(let id):
             metadata["article_id"] = "\(id)"
             metadata["event"] = "unchanged"
             logger.debug("unchanged \(doc.path) (#\(id))", metadata: metadata)
         }
-        if let consume { await consume.archive(doc.path, store: store, logger: logger) }
     }
 
     private func applyOne(_ item: Preparation) async {

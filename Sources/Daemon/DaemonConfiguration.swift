@@ -32,8 +32,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var exclude: [String] = []
     /// `workers`: files parsed at once; 0 means the number of cores (default 0).
     public var workers: Int = 0
-    /// `batch_size`: most articles committed in one transaction (default 512).
-    public var batchSize: Int = 512
+    /// `batch_size`: most articles committed in one transaction (default 256).
+    public var batchSize: Int = 256
     /// `max_file_size`: larger files are refused (bytes, default 10 MiB).
     public var maxFileSize: Int64 = ArticleFile.defaultSizeLimit
     /// `poll_interval`: seconds between scans of subtrees that inotify cannot watch (default 30).

@@ -193,6 +193,9 @@ final class Run: Sendable {
 
     // MARK: Workers
 
+    /// Most paths a worker takes from the queue at once (see ``Worker``).
+    static let chunkLimit = 16
+
     /// Runs the workers until the queue closes, then closes the writer. A reload that raises the worker count
     /// spawns more; one that lowers it lets the highest-numbered workers leave after their current file.
     func runWorkers() async {
@@ -206,8 +209,9 @@ final class Run: Sendable {
                 guard first <= target else { return }
                 for id in first...target {
                     group.addTask {
-                        while self.workerTarget.withLock({ $0 }) >= id, let path = await self.queue.next() {
-                            await self.writer.submit(await worker.prepare(path))
+                        while self.workerTarget.withLock({ $0 }) >= id,
+                              let paths = await self.queue.next(upTo: Self.chunkLimit) {
+                            await self.writer.submit(await worker.prepare(paths))
                         }
                         self.runningWorkers.withLock { $0 = min($0, id - 1) }
                     }

@@ -45,19 +45,36 @@ actor WorkQueue {
 
     /// The next path for a worker, or nil once the queue is closed.
     func next() async -> String? {
-        if let path = pending.popFirst() {
-            queued.remove(path)
-            inFlight.insert(path)
-            return path
+        await next(upTo: 1)?.first
+    }
+
+    /// The next paths for a worker, or nil once the queue is closed: at most `limit`, and at most a quarter of
+    /// what is waiting, so a short queue is still shared between the workers (one file each) while a burst is
+    /// handed out in chunks. Waits while the queue is empty.
+    func next(upTo limit: Int) async -> [String]? {
+        if !pending.isEmpty {
+            let count = min(limit, max(1, pending.count / 4))
+            var paths: [String] = []
+            paths.reserveCapacity(count)
+            while paths.count < count, let path = pending.popFirst() {
+                queued.remove(path)
+                inFlight.insert(path)
+                paths.append(path)
+            }
+            return paths
         }
         if closed { return nil }
-        return await withCheckedContinuation { waiters.append($0) }
+        return await withCheckedContinuation { waiters.append($0) }.map { [$0] }
     }
 
     /// A worker's result for `path` is committed: the path is free; if it was dirtied meanwhile, queue it again.
     func finished(_ path: String) {
         inFlight.remove(path)
         if dirty.remove(path) != nil { enqueue(path) }
+    }
+
+    func finished(_ paths: some Sequence<String>) {
+        for path in paths { finished(path) }
     }
 
     /// Stops handing out work: waiting workers get nil; queued paths are dropped (the next start's reconcile

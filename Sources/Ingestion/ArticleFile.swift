@@ -13,6 +13,9 @@ public enum FileReadError: Error, Sendable, Hashable, CustomStringConvertible {
     case notRegular(String)
     case tooLarge(size: Int64, limit: Int64)
     case io(String)
+    /// An error that may pass if the read is tried again: EAGAIN, EINTR, EBUSY, ETXTBSY, ESTALE or EIO (a busy
+    /// file, an NFS or FUSE hiccup).
+    case temporary(String)
 
     public var description: String {
         switch self {
@@ -22,6 +25,7 @@ public enum FileReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notRegular(let kind): "not a regular file (\(kind))"
         case .tooLarge(let size, let limit): "too large (\(size) bytes; the limit is \(limit))"
         case .io(let message): "read error: \(message)"
+        case .temporary(let message): "read error: \(message) (temporary)"
         }
     }
 }
@@ -86,6 +90,8 @@ public struct ArticleFile: Sendable {
         case .noSuchFileOrDirectory, .notDirectory: return .missing
         case .permissionDenied, .notPermitted: return .permissionDenied
         case .isDirectory: return .isDirectory
+        case .resourceTemporarilyUnavailable, .interrupted, .resourceBusy, .textFileBusy, .staleNFSFileHandle, .ioError:
+            return .temporary(errno.description)
         default: return .io(errno.description)
         }
     }

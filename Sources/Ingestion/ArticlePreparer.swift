@@ -9,13 +9,18 @@ public struct PreparationFailure: Sendable, Hashable {
     public var reason: String
     /// Whether the ledger keeps the failure (not for paths that are not files at all).
     public var record: Bool
+    /// Whether reading again may succeed (see ``FileReadError/temporary(_:)``): the daemon retries with backoff
+    /// before it records the failure.
+    public var transient: Bool
 
-    public init(path: String, stamp: FileStamp? = nil, sha: String? = nil, reason: String, record: Bool) {
+    public init(path: String, stamp: FileStamp? = nil, sha: String? = nil, reason: String, record: Bool,
+                transient: Bool = false) {
         self.path = path
         self.stamp = stamp
         self.sha = sha
         self.reason = reason
         self.record = record
+        self.transient = transient
     }
 }
 
@@ -73,6 +78,9 @@ public struct ArticlePreparer: Sendable {
             case .tooLarge, .permissionDenied, .io:
                 return .failed(PreparationFailure(path: path, stamp: ArticleFile.stamp(path), reason: error.description,
                                                   record: true))
+            case .temporary:
+                return .failed(PreparationFailure(path: path, stamp: ArticleFile.stamp(path), reason: error.description,
+                                                  record: true, transient: true))
             }
         }
         let sha = ArticleParser.sha256Hex(file.bytes)

@@ -8,7 +8,9 @@ BIN = os.path.join(ROOT, ".build", "release", "marsad")
 BENCH = os.path.join(ROOT, ".build", "release", "marsad-bench")
 WORK = os.environ.get("BENCH_DIR", "/tmp/marsad-bench")
 QUICK = "--quick" in sys.argv
-RUNS = 1 if QUICK else 3
+RUNS = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--runs=")), 1 if QUICK else 3))
+# --only burst,latency,big,micro: run just those parts (for profiling one of them).
+ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
 rows = []
 
 def log(*a):
@@ -214,10 +216,14 @@ def bench_big():
 
 def main():
     os.makedirs(WORK, exist_ok=True)
-    bench_micro()
-    bench_burst(20_000 if not QUICK else 2_000)
-    bench_latency()
-    if not QUICK:
+    want = lambda part: ONLY is None or part in ONLY
+    if want("micro"):
+        bench_micro()
+    if want("burst"):
+        bench_burst(20_000 if not QUICK else 2_000)
+    if want("latency"):
+        bench_latency()
+    if want("big") and not QUICK:
         bench_big()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"\n| measure | result | note |\n| --- | --- | --- |")
