@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "ArabicText", "Articles",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -54,6 +54,7 @@ public final class ArticleIndex: ArticleStore {
             try db.execute(sql: "PRAGMA cache_size = -32000")
             // Map the file instead of copying pages through read(): searches walk large doclists.
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            RankFunction.register(db)
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

@@ -12,13 +12,22 @@ public struct SearchOptions: Sendable {
     public var until: String?
     /// Only articles from this outlet (exact match).
     public var source: String?
+    /// Matches are counted up to this many; past it ``SearchResults/totalIsExact`` is false (default 10,000,
+    /// what Elasticsearch counts by default).
+    public var countLimit: Int
+    /// When more articles match than this, only the newest this many are ranked (default 2,000). See
+    /// ``ArticleIndex/search(_:options:)``.
+    public var rankWindow: Int
 
-    public init(limit: Int = 10, offset: Int = 0, since: String? = nil, until: String? = nil, source: String? = nil) {
+    public init(limit: Int = 10, offset: Int = 0, since: String? = nil, until: String? = nil, source: String? = nil,
+                countLimit: Int = 10_000, rankWindow: Int = 2_000) {
         self.limit = limit
         self.offset = offset
         self.since = since
         self.until = until
         self.source = source
+        self.countLimit = max(1, countLimit)
+        self.rankWindow = max(1, rankWindow)
     }
 }
 
@@ -44,47 +53,108 @@ public struct SearchHit: Sendable, Codable, Hashable {
 /// The answer to a search.
 public struct SearchResults: Sendable, Codable, Hashable {
     public var query: String
-    /// How many articles match in all (hits holds at most `limit` of them).
+    /// How many articles match in all (hits holds at most `limit` of them), counted up to
+    /// ``SearchOptions/countLimit``.
     public var total: Int
+    /// False when counting stopped at ``SearchOptions/countLimit``: at least `total` articles match.
+    public var totalIsExact: Bool
+    /// How many of the matches were ranked: all of them, or the newest ``SearchOptions/rankWindow``.
+    public var ranked: Int
     public var hits: [SearchHit]
+
+    public init(query: String, total: Int, totalIsExact: Bool = true, ranked: Int? = nil, hits: [SearchHit]) {
+        self.query = query
+        self.total = total
+        self.totalIsExact = totalIsExact
+        self.ranked = ranked ?? total
+        self.hits = hits
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case query, total, totalIsExact = "total_exact", ranked, hits
+    }
 }
 
 extension ArticleIndex {
     /// bm25 weights for the columns title, body, captions.
     static let columnWeights = "5.0, 1.0, 1.0"
+    /// A phrase's document frequency is counted exactly up to this many articles, and estimated past it.
+    static let frequencyCountLimit = 1_000
 
+    /// Finds the articles that match `query`, best first.
+    ///
+    /// Ranking is bm25 (title matches weighted 5, body and captions 1), as FTS5 computes it, without its two
+    /// costs that grow with the number of matches:
+    /// - FTS5's `bm25()` walks the whole doclist of every phrase to learn how many articles hold it. Marsad
+    ///   counts at most ``frequencyCountLimit`` (newest first) and, past that, estimates the frequency from how
+    ///   far back in the index the last one counted lies; the estimate feeds `marsad_rank` (see
+    ///   ``RankFunction``), which is bm25 otherwise.
+    /// - `ORDER BY rank` scores every match. When more than ``SearchOptions/rankWindow`` articles match, only
+    ///   the newest that many are scored: for a word found in half of 100,000 articles, the best of the newest
+    ///   2,000 is returned. ``SearchResults/ranked`` says how many were ranked.
+    ///
+    /// Counting stops at ``SearchOptions/countLimit``. So a search costs at most about 10,000 + 2,000 doclist
+    /// steps and 2,000 scored rows however common its words are.
     public func search(_ query: SearchQuery, options: SearchOptions = SearchOptions()) async throws -> SearchResults {
         let analyzer = self.analyzer
         return try await mapErrors {
             try await pool.read { db in
                 try self.requireCurrentAnalyzer(db)
                 var filters = ""
-                var arguments: StatementArguments = [query.matchExpression]
-                if let since = options.since { filters += " AND a.published_at >= ?"; arguments += [since] }
+                var filterArguments: StatementArguments = []
+                if let since = options.since { filters += " AND a.published_at >= ?"; filterArguments += [since] }
                 if let until = options.until {
                     filters += " AND substr(a.published_at, 1, length(?)) <= ?"
-                    arguments += [until, until]
+                    filterArguments += [until, until]
                 }
-                if let source = options.source { filters += " AND a.source = ?"; arguments += [source] }
+                if let source = options.source { filters += " AND a.source = ?"; filterArguments += [source] }
                 let join = filters.isEmpty ? "" : " JOIN articles a ON a.id = article_fts.rowid"
-                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM article_fts\(join) WHERE article_fts MATCH ?"
-                                             + filters, arguments: arguments) ?? 0
-                // Rank inside FTS5 first and join only the page of hits: joining every match with `articles`
-                // would read the stored body of thousands of articles just to sort them.
+
+                // 1. Count the matches, newest first, and note where the ranking window starts.
+                let window = max(options.rankWindow, options.offset + options.limit)
+                let matches = try Int64.fetchCursor(db, sql: """
+                    SELECT article_fts.rowid FROM article_fts\(join) WHERE article_fts MATCH ?\(filters)
+                    ORDER BY article_fts.rowid DESC LIMIT ?
+                    """, arguments: [query.matchExpression] + filterArguments + [options.countLimit])
+                var total = 0
+                var windowStart = Int64.min
+                var oldest = Int64.max
+                while let rowid = try matches.next() {
+                    total += 1
+                    if total == window { windowStart = rowid }
+                    oldest = rowid
+                }
+                guard total > 0 else { return SearchResults(query: query.text, total: 0, hits: []) }
+                let ranked = windowStart == Int64.min ? total : window
+
+                // 2. Each phrase's document frequency, counted up to a limit. A query of one phrase and no filter
+                //    has just been counted: its matches are the phrase's articles (a prefix or a phrase query
+                //    is costly to evaluate, so not twice).
+                let frequencies: [Double] = if query.phrases.count == 1, filters.isEmpty {
+                    [try Self.estimate(db, counted: total, oldest: oldest, limit: options.countLimit)]
+                } else {
+                    try Self.documentFrequencies(db, query.phrases)
+                }
+                let frequencyList = frequencies.map { String(format: "%.1f", $0) }.joined(separator: " ")
+
+                // 3. Rank the window inside FTS5 and join only the page of hits: joining every match with
+                //    `articles` would read the stored body of thousands of articles just to sort them.
+                let rank = "marsad_rank(article_fts, \(Self.columnWeights), ?)"
                 let sql = filters.isEmpty ? """
                     SELECT a.id, a.path, a.title, a.body, a.source, a.published_at, r.rank
-                    FROM (SELECT rowid, bm25(article_fts, \(Self.columnWeights)) AS rank FROM article_fts
-                          WHERE article_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?) r
+                    FROM (SELECT rowid, \(rank) AS rank FROM article_fts
+                          WHERE article_fts MATCH ? AND rowid >= ? ORDER BY rank, rowid DESC LIMIT ? OFFSET ?) r
                     JOIN articles a ON a.id = r.rowid
-                    ORDER BY r.rank
+                    ORDER BY r.rank, r.rowid DESC
                     """ : """
-                    SELECT a.id, a.path, a.title, a.body, a.source, a.published_at,
-                           bm25(article_fts, \(Self.columnWeights)) AS rank
+                    SELECT a.id, a.path, a.title, a.body, a.source, a.published_at, \(rank) AS rank
                     FROM article_fts JOIN articles a ON a.id = article_fts.rowid
-                    WHERE article_fts MATCH ?\(filters)
-                    ORDER BY rank LIMIT ? OFFSET ?
+                    WHERE article_fts MATCH ? AND article_fts.rowid >= ?\(filters)
+                    ORDER BY rank, article_fts.rowid DESC LIMIT ? OFFSET ?
                     """
-                let rows = try Row.fetchAll(db, sql: sql, arguments: arguments + [options.limit, options.offset])
+                let arguments: StatementArguments = [frequencyList, query.matchExpression, windowStart]
+                    + filterArguments + [options.limit, options.offset]
+                let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
                 let hits = rows.map { row in
                     let snippet = Snippets.make(body: row["body"], query: query, analyzer: analyzer)
                     return SearchHit(id: row["id"], path: row["path"], title: row["title"],
@@ -92,9 +162,40 @@ extension ArticleIndex {
                                      highlights: snippet.highlights.map { [$0.lowerBound, $0.upperBound] },
                                      source: row["source"], publishedAt: row["published_at"])
                 }
-                return SearchResults(query: query.text, total: total, hits: hits)
+                return SearchResults(query: query.text, total: total, totalIsExact: total < options.countLimit,
+                                     ranked: ranked, hits: hits)
             }
         }
+    }
+
+    /// How many articles hold each phrase (0 for excluded phrases, which never count in a rank).
+    ///
+    /// Counted newest first up to ``frequencyCountLimit``. Past it, the count is scaled by the share of the
+    /// index it took to find them: 1,000 matches among the newest 5% of article ids make about 20,000. Ids grow
+    /// with time, so this assumes the phrase is about as common in older articles as in the newest ones; an
+    /// idf is a logarithm, so being off by half moves it little.
+    static func documentFrequencies(_ db: Database, _ phrases: [String?]) throws -> [Double] {
+        try phrases.map { phrase in
+            guard let phrase else { return 0 }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT count(*) AS n, min(rowid) AS oldest FROM
+                    (SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+                """), arguments: [phrase, frequencyCountLimit]) else { return 0 }
+            return try estimate(db, counted: row["n"], oldest: row["oldest"] ?? Int64.max, limit: frequencyCountLimit)
+        }
+    }
+
+    /// The number of articles holding a phrase, from a newest-first count that stopped at `limit` (or ran out
+    /// before it) at article id `oldest`.
+    static func estimate(_ db: Database, counted: Int, oldest: Int64, limit: Int) throws -> Double {
+        guard counted >= limit else { return Double(counted) }
+        // Two subqueries: each is one step to an end of the id b-tree (together they would scan it).
+        guard let ids = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT (SELECT min(id) FROM articles) AS low, (SELECT max(id) FROM articles) AS high
+            """)), let low: Int64 = ids["low"], let high: Int64 = ids["high"], high >= oldest else {
+            return Double(counted)
+        }
+        return Double(counted) * Double(high - low + 1) / Double(high - oldest + 1)
     }
 }
 
@@ -115,9 +216,15 @@ public enum Snippets {
     {
         let tokens = analyzer.tokens(in: body)
         guard !tokens.isEmpty else { return Snippet(text: String(body.prefix(200)), highlights: []) }
+        // Compared as UTF-8 bytes: hashing or comparing Strings normalizes them first, for every token of the body.
+        let terms = Dictionary(grouping: query.highlightTerms.map { Array($0.utf8) }, by: \.count)
+        let prefixes = query.highlightPrefixes.map { Array($0.utf8) }
+        func isPrefix(_ prefix: [UInt8], of word: String) -> Bool {
+            word.utf8.count >= prefix.count && word.utf8.prefix(prefix.count).elementsEqual(prefix)
+        }
         let matched = tokens.map { token in
-            !token.isStopWord && (query.highlightTerms.contains(token.term)
-                || query.highlightPrefixes.contains { token.normalized.hasPrefix($0) || token.term.hasPrefix($0) })
+            !token.isStopWord && ((terms[token.term.utf8.count]?.contains { token.term.utf8.elementsEqual($0) } ?? false)
+                || prefixes.contains { isPrefix($0, of: token.normalized) || isPrefix($0, of: token.term) })
         }
         // Slide a window of `width` tokens; keep the one with the most matches (earliest on ties).
         var best = 0

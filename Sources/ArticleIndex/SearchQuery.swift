@@ -21,6 +21,9 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
     public let text: String
     /// The FTS5 `MATCH` expression.
     public let matchExpression: String
+    /// The FTS5 phrases of ``matchExpression`` in the order FTS5 numbers them, each as an expression of its own;
+    /// nil for the phrases of excluded words (no matching row has them, so they never count in a rank).
+    let phrases: [String?]
     /// Index terms to highlight in snippets (from included words and phrases).
     public let highlightTerms: Set<String>
     /// Prefixes (already analyzed) to highlight in snippets.
@@ -35,6 +38,7 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
         var parser = QueryParser(text: text, analyzer: analyzer)
         let compiled = try parser.parse()
         matchExpression = compiled.expression
+        phrases = compiled.phrases
         highlightTerms = compiled.terms
         highlightPrefixes = compiled.prefixes
     }
@@ -63,6 +67,7 @@ struct QueryParser {
 
     struct Compiled {
         var expression: String
+        var phrases: [String?]
         var terms: Set<String> = []
         var prefixes: [String] = []
     }
@@ -123,11 +128,19 @@ struct QueryParser {
 
         var included: [String] = []
         var excluded: [String] = []
+        var includedPhrases: [String?] = []
+        var excludedPhrases: [String?] = []
         for group in groups {
             let fragments = group.compactMap(\.fragment)
             if fragments.isEmpty { continue }
             let joined = fragments.count == 1 ? fragments[0] : "(" + fragments.joined(separator: " OR ") + ")"
-            if group.count == 1 && group[0].negated { excluded.append(joined) } else { included.append(joined) }
+            if group.count == 1 && group[0].negated {
+                excluded.append(joined)
+                excludedPhrases += fragments.map { _ in nil }
+            } else {
+                included.append(joined)
+                includedPhrases += fragments
+            }
         }
         if included.isEmpty {
             if !stopWordsSeen.isEmpty && excluded.isEmpty {
@@ -143,7 +156,8 @@ struct QueryParser {
         if !excluded.isEmpty {
             expression = "(" + expression + ") NOT (" + excluded.joined(separator: " OR ") + ")"
         }
-        return Compiled(expression: expression, terms: terms, prefixes: prefixes)
+        return Compiled(expression: expression, phrases: includedPhrases + excludedPhrases, terms: terms,
+                        prefixes: prefixes)
     }
 
     /// Analyzes a word (with its `-`, `title:` and `*` decorations) or a phrase into an FTS5 fragment.

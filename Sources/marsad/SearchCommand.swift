@@ -64,7 +64,10 @@ struct Search: AsyncParsableCommand {
             return
         }
         let shown = results.hits.isEmpty ? "" : "\(options.offset + 1)–\(options.offset + results.hits.count) of "
-        print("\(shown)\(results.total) article\(results.total == 1 ? "" : "s") match «\(results.query)»\n")
+        let count = results.totalIsExact ? "\(results.total)" : "more than \(results.total)"
+        let ranked = results.ranked < results.total || !results.totalIsExact
+            ? " (the newest \(results.ranked) ranked)" : ""
+        print("\(shown)\(count) article\(results.total == 1 ? "" : "s") match «\(results.query)»\(ranked)\n")
         for (n, hit) in results.hits.enumerated() {
             print("\(options.offset + n + 1). \(Output.bold(hit.title))")
             var line = "   \(hit.path) · #\(hit.id) · score \(String(format: "%.3g", hit.score))"
