@@ -50,10 +50,18 @@ public final class ArticleIndex: ArticleStore {
         config.prepareDatabase { db in
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // Copy the WAL back into the database every 32 MiB instead of every 4 MiB: a burst rewrites
+                // the same FTS5 and b-tree pages in transaction after transaction, and each checkpoint copies
+                // a page once however often it was rewritten (the writer alone: about 15% less CPU).
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
             }
             try db.execute(sql: "PRAGMA cache_size = -32000")
-            // Map the file instead of copying pages through read(): searches walk large doclists.
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            // Readers map the file instead of copying pages through read(): searches walk large doclists.
+            // The writer does not: during a burst FTS5's merges would touch (and keep resident) most of
+            // the index, which would count in the daemon's memory; its page cache is bounded instead.
+            if db.configuration.readonly {
+                try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            }
             RankFunction.register(db)
         }
         do {

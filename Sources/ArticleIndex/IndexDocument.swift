@@ -31,7 +31,6 @@ public struct IndexDocument: Sendable {
     let captionTerms: String
     let stored: StoredText
     let detailsJSON: String
-    public var debugTerms: [String] { [titleTerms, bodyTerms, captionTerms] }
 
     public init(path: String, stamp: FileStamp, article: Article, analyzer: ArabicAnalyzer = ArabicAnalyzer()) {
         self.path = path

@@ -21,11 +21,6 @@ func storeBench(_ arguments: [String]) async {
         docs.append(IndexDocument(path: path, stamp: FileStamp(byteSize: Int64(data.count), mtime: 0, inode: UInt64(i)),
                                   article: article))
     }
-    if let dump = ProcessInfo.processInfo.environment["XDUMP"] {
-        var out = ""
-        for d in docs { out += d.debugTerms.joined(separator: "\t") + "\n" }
-        try? out.write(toFile: dump, atomically: true, encoding: .utf8)
-    }
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
     do {
         let index = try ArticleIndex(path: db)

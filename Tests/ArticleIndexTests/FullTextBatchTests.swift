@@ -54,6 +54,22 @@ struct FullTextBatchTests {
         }
     }
 
+    @Test("the writer keeps its pages in its bounded cache and checkpoints every 8,000 pages; readers map the file")
+    func connectionSettings() async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try ArticleIndex(path: dir + "/s.db")
+            // A mapped writer would keep most of the index resident during a burst's merges (the daemon's RSS).
+            let writer = try await index.pool.write { db in
+                (try Int.fetchOne(db, sql: "PRAGMA mmap_size"), try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
+            }
+            #expect(writer.0 == 0)
+            #expect(writer.1 == 8000)
+            let reader = try await index.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size") }
+            #expect(reader == 1_073_741_824)
+            try index.close()
+        }
+    }
+
     @Test("a version 1 index is upgraded in place and gets the bulk-load settings")
     func upgradeFromVersion1() async throws {
         try await withTemporaryDirectory { dir in

@@ -18,6 +18,7 @@ struct CLITests {
             #expect(search.status == 0, "\(search.stderr)")
             #expect(search.json["query"] as? String == "رومانوسكي")
             #expect(search.json["total"] as? Int == 1)
+            #expect(search.json["total_exact"] as? Bool == true && search.json["ranked"] as? Int == 1)
             let hits = search.json["hits"] as? [[String: Any]] ?? []
             #expect(hits.count == 1)
             let hit = hits.first ?? [:]
