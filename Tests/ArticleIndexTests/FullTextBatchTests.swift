@@ -66,7 +66,11 @@ struct FullTextBatchTests {
             #expect(writer.1 == 8000)
             let reader = try await index.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size") }
             #expect(reader == 1_073_741_824)
+            _ = try await index.store([try document("a.txt", "عنوان\nكلمة برتقال")])
+            #expect(try await index.paths("برتقال") == ["a.txt"])
             try index.close()
+            // Closed cleanly: the last connection checkpoints and deletes the WAL (which can hold 32 MiB).
+            #expect(!FileManager.default.fileExists(atPath: dir + "/s.db-wal"))
         }
     }
 
