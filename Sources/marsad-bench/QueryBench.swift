@@ -22,6 +22,7 @@ func queryBench(_ arguments: [String]) async {
         // Warm up: each query once.
         for q in queries { _ = try? await index.search(SearchQuery(q), options: SearchOptions(limit: 10)) }
         var times: [Double] = []
+        var slowest: [(ms: Double, query: String, hits: Int)] = []
         var totalHits = 0
         for q in queries {
             guard let query = try? SearchQuery(q) else { continue }
@@ -30,7 +31,13 @@ func queryBench(_ arguments: [String]) async {
                 hits = (try? await index.search(query, options: SearchOptions(limit: 10)))?.total ?? 0
             }
             totalHits += hits
-            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            times.append(ms)
+            slowest = Array((slowest + [(ms, q, hits)]).sorted { $0.ms > $1.ms }.prefix(3))
+        }
+        // The slowest queries go to stderr, to see what a p99 is made of.
+        for s in slowest {
+            FileHandle.standardError.write(Data("slowest \(name): \(s.query) — \(Int(s.ms)) ms, \(s.hits) hits\n".utf8))
         }
         times.sort()
         func pct(_ p: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * p))] }

@@ -211,8 +211,10 @@ def bench_big():
         q.write("# prefix\n")
         for _ in range(50):
             q.write(rng.choice(words)[:4] + "*\n")
-    out = subprocess.run([BENCH, "query", db, qfile], capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
+    result = subprocess.run([BENCH, "query", db, qfile], capture_output=True, text=True, check=True)
+    for line in result.stderr.splitlines():
+        log(line)  # the slowest queries of each group
+    for line in result.stdout.splitlines():
         r = json.loads(line)
         log(r)
         rows.append((f"query latency, {r['group']}, {n:,} articles (warm)", f"p50 {r['p50_ms']:.2f} ms · p99 {r['p99_ms']:.2f} ms", f"{r['queries']} queries, {r['mean_hits']} hits on average"))
