@@ -31,11 +31,15 @@ public final class ArticleIndex: ArticleStore {
 
     /// Opens (or, in `.readWrite` mode, creates) the index at `path`.
     ///
+    /// - Parameter mapsFile: whether read connections map the database file into memory, which makes
+    ///   searches over long doclists faster. Mapped pages count in the process's resident memory as they are
+    ///   touched, so a process that does not search (the daemon) passes `false`: its memory is then bounded
+    ///   by the connections' page caches, whatever the size of the index.
     /// - Throws: ``IndexError/notAnIndex(path:reason:)`` when the file is something else,
     ///   ``IndexError/newerSchema(path:found:supported:)``, ``IndexError/corrupt(path:reason:)``,
     ///   ``IndexError/missing(path:)`` in `.readOnly` mode when there is no file.
     public init(path: String, mode: Mode = .readWrite, analyzer: ArabicAnalyzer = ArabicAnalyzer(),
-                logger: Logger = Logger(label: "marsad.index")) throws(IndexError) {
+                mapsFile: Bool = true, logger: Logger = Logger(label: "marsad.index")) throws(IndexError) {
         self.path = path
         self.analyzer = analyzer
         self.logger = logger
@@ -59,7 +63,7 @@ public final class ArticleIndex: ArticleStore {
             // Readers map the file instead of copying pages through read(): searches walk large doclists.
             // The writer does not: during a burst FTS5's merges would touch (and keep resident) most of
             // the index, which would count in the daemon's memory; its page cache is bounded instead.
-            if db.configuration.readonly {
+            if db.configuration.readonly && mapsFile {
                 try db.execute(sql: "PRAGMA mmap_size = 1073741824")
             }
             RankFunction.register(db)

@@ -58,7 +58,7 @@ public final class MarsadDaemon: Service {
         do { lock = try InstanceLock(database: databasePath) } catch { throw StartError(description: error.description) }
         DaemonStatus.removeStale(database: databasePath)
         let index: ArticleIndex
-        do { index = try ArticleIndex(path: databasePath, logger: logger) } catch {
+        do { index = try ArticleIndex(path: databasePath, mapsFile: false, logger: logger) } catch {
             throw StartError(description: error.description)
         }
         if try await index.needsReindex() {

@@ -54,7 +54,7 @@ struct FullTextBatchTests {
         }
     }
 
-    @Test("the writer keeps its pages in its bounded cache and checkpoints every 8,000 pages; readers map the file")
+    @Test("the writer keeps its pages in its bounded cache and checkpoints every 8,000 pages; readers map the file unless told not to")
     func connectionSettings() async throws {
         try await withTemporaryDirectory { dir in
             let index = try ArticleIndex(path: dir + "/s.db")
@@ -71,6 +71,10 @@ struct FullTextBatchTests {
             try index.close()
             // Closed cleanly: the last connection checkpoints and deletes the WAL (which can hold 32 MiB).
             #expect(!FileManager.default.fileExists(atPath: dir + "/s.db-wal"))
+            // The daemon does not search: none of its connections maps the file.
+            let unmapped = try ArticleIndex(path: dir + "/s.db", mapsFile: false)
+            #expect(try await unmapped.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size") } == 0)
+            try unmapped.close()
         }
     }
 
