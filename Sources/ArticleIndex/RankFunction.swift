@@ -2,13 +2,20 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// `marsad_rank(article_fts, w_title, w_body, w_captions, document_frequencies)`: FTS5's own bm25, except that
-/// the caller supplies each phrase's document frequency.
+/// `marsad_rank(article_fts, w_title, w_body, w_captions, document_frequencies [, limit])`: FTS5's own bm25,
+/// except that the caller supplies each phrase's document frequency.
 ///
 /// FTS5's `bm25()` learns each phrase's document frequency by walking the phrase's whole doclist before it
 /// scores the first row: a query with a word found in 100,000 articles pays for 100,000 rows even when it keeps
-/// ten. Marsad counts the frequencies itself, stopping early (see ``RankPlan``), and passes them in as text: one
-/// number per phrase, in the order the phrases appear in the MATCH expression, separated by spaces.
+/// ten. Marsad counts the frequencies itself, stopping early (see ``ArticleIndex/documentFrequencies(_:_:)``),
+/// and passes them in as text: one number per phrase, in the order the phrases appear in the MATCH expression,
+/// separated by spaces. A negative number means "not known yet": that phrase's idf is taken as exactly 1, and
+/// the caller multiplies the score by the real idf afterwards (a one-phrase query, counted while it is ranked).
+///
+/// With `limit`, only the first `limit` rows of the statement are scored; later rows get NULL. A search that
+/// counts matches newest first and ranks only the newest of them does both in one pass this way.
+///
+/// `marsad_row_count(article_fts)` is the number of rows in the table, as bm25 uses it.
 ///
 /// Everything else is FTS5's formula (`fts5_aux.c`), so with exact frequencies the scores are bm25's to the last
 /// bit: for each phrase, `idf × f × (k1 + 1) / (f + k1 × (1 − b + b × D / avgdl))`, where `f` is the phrase's
@@ -21,6 +28,7 @@ enum RankFunction {
     static func register(_ db: Database) {
         let api = FTS5.api(db)
         _ = api.pointee.xCreateFunction(UnsafeMutablePointer(mutating: api), name, nil, rank, nil)
+        _ = api.pointee.xCreateFunction(UnsafeMutablePointer(mutating: api), "marsad_row_count", nil, rowCount, nil)
     }
 
     /// Per-query constants, computed on the first row and kept as the cursor's aux data.
@@ -28,11 +36,14 @@ enum RankFunction {
         var idf: [Double]
         var weights: [Double]
         var averageLength: Double
+        /// Rows left to score (`limit` minus the rows scored so far); nil without a limit.
+        var remaining: Int64?
 
-        init(idf: [Double], weights: [Double], averageLength: Double) {
+        init(idf: [Double], weights: [Double], averageLength: Double, limit: Int64?) {
             self.idf = idf
             self.weights = weights
             self.averageLength = averageLength
+            self.remaining = limit
         }
     }
 
@@ -51,6 +62,10 @@ enum RankFunction {
         guard let constants = constants(x, fts, argumentCount, arguments) else {
             sqlite3_result_error(context, "marsad_rank: expected the column weights and the document frequencies", -1)
             return
+        }
+        if let remaining = constants.remaining {
+            guard remaining > 0 else { return sqlite3_result_null(context) }
+            constants.remaining = remaining - 1
         }
         let phrases = constants.idf.count
         var instances: Int32 = 0
@@ -76,6 +91,13 @@ enum RankFunction {
         }
     }
 
+    private static let rowCount: fts5_extension_function = { api, fts, context, _, _ in
+        guard let api, let fts, let context else { return }
+        var rows: Int64 = 0
+        guard api.pointee.xRowCount(fts, &rows) == SQLITE_OK else { return sqlite3_result_error_code(context, SQLITE_ERROR) }
+        sqlite3_result_int64(context, rows)
+    }
+
     /// The cursor's constants: made on its first row from the arguments, the row count and the total length.
     private static func constants(_ x: Fts5ExtensionApi, _ fts: OpaquePointer, _ argumentCount: Int32,
                                   _ arguments: UnsafeMutablePointer<OpaquePointer?>?) -> Constants? {
@@ -83,8 +105,9 @@ enum RankFunction {
             return Unmanaged<Constants>.fromOpaque(saved).takeUnretainedValue()
         }
         let columns = Int(x.xColumnCount(fts))
-        guard let arguments, Int(argumentCount) == columns + 1,
+        guard let arguments, Int(argumentCount) == columns + 1 || Int(argumentCount) == columns + 2,
               let text = sqlite3_value_text(arguments[columns]) else { return nil }
+        let limit = Int(argumentCount) == columns + 2 ? sqlite3_value_int64(arguments[columns + 1]) : nil
         let frequencies = String(cString: text).split(separator: " ").compactMap { Double($0) }
         let phrases = Int(x.xPhraseCount(fts))
         guard frequencies.count == phrases else { return nil }
@@ -94,9 +117,9 @@ enum RankFunction {
         _ = x.xColumnTotalSize(fts, -1, &tokens)
         let n = Double(max(rows, 1))
         let constants = Constants(
-            idf: frequencies.map { idf(hits: min($0, n), rows: n) },
+            idf: frequencies.map { $0 < 0 ? 1 : idf(hits: min($0, n), rows: n) },
             weights: (0..<columns).map { sqlite3_value_double(arguments[$0]) },
-            averageLength: max(Double(tokens) / n, 1e-9))
+            averageLength: max(Double(tokens) / n, 1e-9), limit: limit)
         let retained = Unmanaged.passRetained(constants).toOpaque()
         _ = x.xSetAuxdata(fts, retained) { pointer in
             if let pointer { Unmanaged<Constants>.fromOpaque(pointer).release() }

@@ -1,6 +1,7 @@
 import Foundation
 public import ArabicText
 import GRDB
+import GRDBSQLite
 
 /// Filters and paging for ``ArticleStore/search(_:options:)``.
 public struct SearchOptions: Sendable {
@@ -109,6 +110,9 @@ extension ArticleIndex {
                 }
                 if let source = options.source { filters += " AND a.source = ?"; filterArguments += [source] }
                 let join = filters.isEmpty ? "" : " JOIN articles a ON a.id = article_fts.rowid"
+                if query.isOneCostlyPhrase && filters.isEmpty {
+                    return try Self.searchInOnePass(db, query, options: options, analyzer: analyzer)
+                }
 
                 // 1. Count the matches, newest first, and note where the ranking window starts.
                 let window = max(options.rankWindow, options.offset + options.limit)
@@ -155,16 +159,97 @@ extension ArticleIndex {
                 let arguments: StatementArguments = [frequencyList, query.matchExpression, windowStart]
                     + filterArguments + [options.limit, options.offset]
                 let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-                let hits = rows.map { row in
-                    let snippet = Snippets.make(body: row["body"], query: query, analyzer: analyzer)
-                    return SearchHit(id: row["id"], path: row["path"], title: row["title"],
-                                     score: -(row["rank"] as Double), snippet: snippet.text,
-                                     highlights: snippet.highlights.map { [$0.lowerBound, $0.upperBound] },
-                                     source: row["source"], publishedAt: row["published_at"])
-                }
+                let hits = rows.map { row in Self.hit(row, score: -(row["rank"] as Double), query, analyzer) }
                 return SearchResults(query: query.text, total: total, totalIsExact: total < options.countLimit,
                                      ranked: ranked, hits: hits)
             }
+        }
+    }
+
+    /// A search of one prefix or one phrase of several words (``SearchQuery/isOneCostlyPhrase``), without
+    /// filters: such a query is evaluated once, counting its matches newest first and scoring the newest
+    /// `rankWindow` of them in the same pass.
+    ///
+    /// The two-pass plan of ``search(_:options:)`` evaluates the query twice, which is cheap for words but
+    /// doubles the cost of a prefix (FTS5 merges the doclists of every term it expands to) or a phrase (FTS5
+    /// reads positions). The phrase's document frequency is not known until the pass ends, so the pass scores
+    /// with an idf of 1 (a negative frequency for `marsad_rank`) and the page's scores are multiplied by the
+    /// idf afterwards: with one phrase, bm25 is that idf times a part that does not depend on it, so the order
+    /// is the same and so are the scores.
+    static func searchInOnePass(_ db: Database, _ query: SearchQuery, options: SearchOptions,
+                                analyzer: ArabicAnalyzer) throws -> SearchResults {
+        let window = max(options.rankWindow, options.offset + options.limit)
+        let statement = try db.cachedStatement(sql: """
+            SELECT rowid, marsad_rank(article_fts, \(columnWeights), '-1', ?), marsad_row_count(article_fts)
+            FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ?
+            """)
+        try statement.setArguments([window, query.matchExpression, options.countLimit])
+        var best = TopRanks(keep: options.offset + options.limit)
+        var total = 0
+        var oldest = Int64.max
+        var rows: Int64 = 0
+        // Up to `countLimit` rows, stepped with SQLite's own calls: no row is boxed into a GRDB `Row`.
+        let sqlite = statement.sqliteStatement
+        defer { sqlite3_reset(sqlite) }
+        while true {
+            let code = sqlite3_step(sqlite)
+            guard code == SQLITE_ROW else {
+                if code == SQLITE_DONE { break }
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage,
+                                    sql: statement.sql)
+            }
+            total += 1
+            oldest = sqlite3_column_int64(sqlite, 0)
+            if total == 1 { rows = sqlite3_column_int64(sqlite, 2) }
+            if sqlite3_column_type(sqlite, 1) != SQLITE_NULL {
+                best.offer(rank: sqlite3_column_double(sqlite, 1), id: oldest)
+            }
+        }
+        guard total > 0 else { return SearchResults(query: query.text, total: 0, hits: []) }
+        // The same frequency, rounded the same way, as the two-pass plan passes to marsad_rank.
+        let estimated = try estimate(db, counted: total, oldest: oldest, limit: options.countLimit)
+        let frequency = Double(String(format: "%.1f", estimated)) ?? estimated
+        let n = Double(max(rows, 1))
+        let idf = RankFunction.idf(hits: min(frequency, n), rows: n)
+        let page = best.ranks.dropFirst(options.offset)
+        let ids = page.map(\.id)
+        let stored = try Row.fetchAll(db, sql: """
+            SELECT id, path, title, body, source, published_at FROM articles
+            WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: StatementArguments(ids)).reduce(into: [Int64: Row]()) { $0[$1["id"]] = $1 }
+        let hits = page.compactMap { entry in
+            stored[entry.id].map { hit($0, score: -(entry.rank * idf), query, analyzer) }
+        }
+        return SearchResults(query: query.text, total: total, totalIsExact: total < options.countLimit,
+                             ranked: min(total, window), hits: hits)
+    }
+
+    /// A hit from a row of `articles` (id, path, title, body, source, published_at) and its score.
+    static func hit(_ row: Row, score: Double, _ query: SearchQuery, _ analyzer: ArabicAnalyzer) -> SearchHit {
+        let snippet = Snippets.make(body: row["body"], query: query, analyzer: analyzer)
+        return SearchHit(id: row["id"], path: row["path"], title: row["title"], score: score, snippet: snippet.text,
+                         highlights: snippet.highlights.map { [$0.lowerBound, $0.upperBound] },
+                         source: row["source"], publishedAt: row["published_at"])
+    }
+
+    /// The best `keep` (rank, id) pairs offered: lowest rank first, newest first on ties.
+    struct TopRanks {
+        let keep: Int
+        private(set) var ranks: [(rank: Double, id: Int64)] = []
+
+        init(keep: Int) {
+            self.keep = max(1, keep)
+        }
+
+        mutating func offer(rank: Double, id: Int64) {
+            func before(_ a: (rank: Double, id: Int64), _ b: (rank: Double, id: Int64)) -> Bool {
+                a.rank < b.rank || (a.rank == b.rank && a.id > b.id)
+            }
+            let entry = (rank: rank, id: id)
+            if ranks.count == keep, let last = ranks.last, !before(entry, last) { return }
+            let position = ranks.firstIndex { before(entry, $0) } ?? ranks.count
+            ranks.insert(entry, at: position)
+            if ranks.count > keep { ranks.removeLast() }
         }
     }
 

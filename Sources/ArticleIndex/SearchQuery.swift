@@ -24,6 +24,10 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
     /// The FTS5 phrases of ``matchExpression`` in the order FTS5 numbers them, each as an expression of its own;
     /// nil for the phrases of excluded words (no matching row has them, so they never count in a rank).
     let phrases: [String?]
+    /// Whether the query is one prefix or one phrase of several words and nothing else. FTS5 evaluates a prefix
+    /// by merging the doclists of every term that starts with it, and a phrase by reading positions, so
+    /// ``ArticleIndex/search(_:options:)`` counts and ranks such a query in a single pass.
+    let isOneCostlyPhrase: Bool
     /// Index terms to highlight in snippets (from included words and phrases).
     public let highlightTerms: Set<String>
     /// Prefixes (already analyzed) to highlight in snippets.
@@ -39,6 +43,7 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
         let compiled = try parser.parse()
         matchExpression = compiled.expression
         phrases = compiled.phrases
+        isOneCostlyPhrase = compiled.oneCostlyPhrase
         highlightTerms = compiled.terms
         highlightPrefixes = compiled.prefixes
     }
@@ -63,11 +68,14 @@ struct QueryParser {
         var negated: Bool
         var fragment: String?
         var original: String
+        /// A prefix, or a phrase of several words: costly for FTS5 to evaluate.
+        var costly = false
     }
 
     struct Compiled {
         var expression: String
         var phrases: [String?]
+        var oneCostlyPhrase = false
         var terms: Set<String> = []
         var prefixes: [String] = []
     }
@@ -156,8 +164,9 @@ struct QueryParser {
         if !excluded.isEmpty {
             expression = "(" + expression + ") NOT (" + excluded.joined(separator: " OR ") + ")"
         }
-        return Compiled(expression: expression, phrases: includedPhrases + excludedPhrases, terms: terms,
-                        prefixes: prefixes)
+        let units = groups.joined().filter { $0.fragment != nil }
+        return Compiled(expression: expression, phrases: includedPhrases + excludedPhrases,
+                        oneCostlyPhrase: units.count == 1 && units[0].costly, terms: terms, prefixes: prefixes)
     }
 
     /// Analyzes a word (with its `-`, `title:` and `*` decorations) or a phrase into an FTS5 fragment.
@@ -192,6 +201,7 @@ struct QueryParser {
 
         let tokens = analyzer.tokens(in: String(body))
         var fragment: String?
+        var costly = prefix
         if prefix {
             guard tokens.count == 1, let stem = analyzer.prefixTerm(for: String(body)) else {
                 throw .invalidQuery("`*` goes at the end of one word, as in انسحا* (\(raw) is not one word)")
@@ -208,13 +218,14 @@ struct QueryParser {
             if !kept.isEmpty {
                 if !negated { terms.formUnion(kept.map(\.term)) }
                 fragment = "\"" + kept.map(\.term).joined(separator: " ") + "\""
+                costly = kept.count > 1
             } else if tokens.isEmpty && !isPhrase {
                 // Only punctuation or FTS5 syntax: nothing to search for in this piece.
                 fragment = nil
             }
         }
         if titleOnly, let f = fragment { fragment = "title : " + f }
-        return Unit(negated: negated, fragment: fragment, original: raw)
+        return Unit(negated: negated, fragment: fragment, original: raw, costly: costly)
     }
 
     /// Splits the query into words, quoted phrases and operators. Quotes: "…", “…”, «…».
