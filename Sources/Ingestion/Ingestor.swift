@@ -29,6 +29,15 @@ public struct IngestReport: Sendable, Codable, Hashable {
         case indexed, replaced, unchanged, duplicates, failures, bytes, seconds
     }
 
+    /// Adds the counts and failures of `other` (its bytes and seconds are not added).
+    mutating func add(_ other: IngestReport) {
+        indexed += other.indexed
+        replaced += other.replaced
+        unchanged += other.unchanged
+        duplicates += other.duplicates
+        failures += other.failures
+    }
+
     mutating func count(_ outcome: StoreOutcome) {
         switch outcome {
         case .indexed: indexed += 1
@@ -105,15 +114,19 @@ public struct Ingestor: Sendable {
         report.failures = expandFailures
         for failure in expandFailures { logger.warning("failed \(failure.path): \(failure.reason)") }
 
-        // The writer commits batches on its own task while the workers parse the next ones.
-        let (batches, sendBatch) = AsyncStream<[IndexDocument]>.makeStream()
-        let writer = Task { [self] in
-            var written = IngestReport()
-            for await batch in batches {
-                var batch = batch
-                await commit(&batch, into: &written)
+        // A full batch is committed on its own task while the workers parse the next one. One commit at a
+        // time: a full batch waits for the previous commit, and the workers with it, so when the writer falls
+        // behind memory holds two batches, not a backlog that grows with the number of files.
+        var written = IngestReport()
+        var committing: Task<IngestReport, Never>?
+        func hand(_ full: [IndexDocument]) async {
+            if let previous = committing { written.add(await previous.value) }
+            committing = Task { [self] in
+                var batch = full
+                var report = IngestReport()
+                await commit(&batch, into: &report)
+                return report
             }
-            return written
         }
         var batch: [IndexDocument] = []
         var done = 0
@@ -134,7 +147,7 @@ public struct Ingestor: Sendable {
                     report.bytes += doc.stamp.byteSize
                     batch.append(doc)
                     if batch.count >= options.batchSize {
-                        sendBatch.yield(batch)
+                        await hand(batch)
                         batch.removeAll(keepingCapacity: true)
                     }
                 case .unchanged:
@@ -149,14 +162,9 @@ public struct Ingestor: Sendable {
                 if done % 64 == 0 { progress(done, files.count) }
             }
         }
-        if !batch.isEmpty { sendBatch.yield(batch) }
-        sendBatch.finish()
-        let written = await writer.value
-        report.indexed += written.indexed
-        report.replaced += written.replaced
-        report.unchanged += written.unchanged
-        report.duplicates += written.duplicates
-        report.failures += written.failures
+        if !batch.isEmpty { await hand(batch) }
+        if let last = committing { written.add(await last.value) }
+        report.add(written)
         progress(files.count, files.count)
         let elapsed = ContinuousClock.now - start
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -31,7 +31,7 @@ struct Ingest: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try index.open(.readWrite)
+        let store = try index.open(.readWrite, mapsFile: false)
         let filter = FileFilter(extensions: Set(extensions.split(separator: ",").map(String.init)))
         let ingestor = Ingestor(store: store, options: IngestOptions(filter: filter, sizeLimit: maxFileSize,
                                                                      workers: workers))

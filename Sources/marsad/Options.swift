@@ -29,9 +29,12 @@ struct IndexOptions: ParsableArguments {
         LogLevelControl.shared.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .notice)
     }
 
-    func open(_ mode: ArticleIndex.Mode) throws -> ArticleIndex {
+    /// Opens the index; `mapsFile: false` for commands that write and never search (see `ArticleIndex.init`).
+    func open(_ mode: ArticleIndex.Mode, mapsFile: Bool = true) throws -> ArticleIndex {
         bootstrapLogging()
-        do { return try ArticleIndex(path: databasePath, mode: mode) } catch { throw CLIError(error.description) }
+        do { return try ArticleIndex(path: databasePath, mode: mode, mapsFile: mapsFile) } catch {
+            throw CLIError(error.description)
+        }
     }
 }
 
