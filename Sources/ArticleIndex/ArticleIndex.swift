@@ -198,10 +198,18 @@ public final class ArticleIndex: ArticleStore {
 
     /// Closes the database connections. Further calls fail.
     ///
-    /// The readers are closed first, so that the writer is the last connection: SQLite then copies the WAL
-    /// into the database and deletes it. (`DatabasePool.close()` closes the writer first; a read-only
-    /// connection closing last cannot checkpoint, and the WAL, up to 32 MiB here, would stay behind.)
+    /// The WAL (up to 32 MiB here) is copied into the database and truncated first, then the idle readers
+    /// are closed, so that the writer is normally the last connection and SQLite deletes the WAL file.
+    /// (`DatabasePool.close()` closes the writer first, and a read-only connection that closes last cannot
+    /// checkpoint: without this, a full WAL stayed behind whenever a reader was still open.)
     public func close() throws {
+        if !pool.configuration.readonly {
+            do {
+                _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            } catch {
+                logger.warning("closing the index: the WAL could not be checkpointed: \(error)")
+            }
+        }
         pool.releaseMemory()
         try pool.close()
     }

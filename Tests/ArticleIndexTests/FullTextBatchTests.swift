@@ -71,6 +71,17 @@ struct FullTextBatchTests {
             try index.close()
             // Closed cleanly: the last connection checkpoints and deletes the WAL (which can hold 32 MiB).
             #expect(!FileManager.default.fileExists(atPath: dir + "/s.db-wal"))
+            // Another process's reader open at that moment: the WAL cannot be deleted, but it is emptied.
+            let reopened = try ArticleIndex(path: dir + "/s.db")
+            _ = try await reopened.store([try document("b.txt", "عنوان\nكلمة رمان")])
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            let other = try DatabaseQueue(path: dir + "/s.db", configuration: readOnly)
+            #expect(try await other.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM files") } == 2)
+            try reopened.close()
+            let wal = try? FileManager.default.attributesOfItem(atPath: dir + "/s.db-wal")[.size] as? Int
+            #expect((wal ?? 0) == 0, "WAL of \(wal ?? 0) bytes left")
+            try other.close()
             // The daemon does not search: none of its connections maps the file.
             let unmapped = try ArticleIndex(path: dir + "/s.db", mapsFile: false)
             #expect(try await unmapped.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size") } == 0)
