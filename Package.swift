@@ -40,11 +40,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // libzstd from Debian's libzstd-dev: the index stores article text compressed.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The persistent full-text index (GRDB on SQLite, FTS5).
         .target(
             name: "ArticleIndex",
             dependencies: [
-                "ArabicText", "Articles",
+                "ArabicText", "Articles", "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

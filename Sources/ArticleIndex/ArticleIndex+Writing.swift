@@ -199,9 +199,8 @@ enum ArticleRows {
 
     private static func row(_ doc: IndexDocument, now: Double) -> StatementArguments {
         let a = doc.article
-        let text = doc.stored
-        return [doc.path, a.contentSHA256, a.title, a.titleDerived, text.body, text.captions, a.source,
-                a.publishedAt, a.updatedAt, a.author, a.url, a.language, a.encoding, doc.detailsJSON,
+        return [doc.path, a.contentSHA256, a.title, a.titleDerived, doc.storedBody, doc.storedCaptions, a.source,
+                a.publishedAt, a.updatedAt, a.author, a.url, a.language, a.encoding, doc.storedDetails,
                 doc.stamp.byteSize, doc.stamp.mtime, now, ArticleParser.version]
     }
 }

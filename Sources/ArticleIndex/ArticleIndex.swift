@@ -71,7 +71,7 @@ public final class ArticleIndex: ArticleStore {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if mode == .readWrite {
-                try Schema.migrator.migrate(pool)
+                try Schema.migrator(analyzer: analyzer).migrate(pool)
                 try pool.write { db in
                     try Meta.set(db, "schema_version", String(Schema.version))
                     if try Meta.get(db, "analyzer_version") == nil {
@@ -183,7 +183,7 @@ public final class ArticleIndex: ArticleStore {
                         """, arguments: [lastID, batchSize])
                     if rows.isEmpty { break }
                     for row in rows {
-                        let text = StoredText(title: row["title"], body: row["body"], captions: row["captions"])
+                        let text = try StoredText(row)
                         try FullText.insert(db, id: row["id"], terms: text.terms(analyzer))
                         lastID = row["id"]
                     }
@@ -249,9 +249,9 @@ final class FullTextWrites {
 
     /// Queues the removal of article `id`'s terms, analyzed from its stored text as it is now.
     func delete(_ db: Database, id: Int64) throws {
-        guard let stored = try db.one(Row.self, "SELECT title, body, captions FROM articles WHERE id = ?",
+        guard let stored = try db.one(Row.self, "SELECT id, title, body, captions FROM articles WHERE id = ?",
                                       arguments: [id]) else { return }
-        let text = StoredText(title: stored["title"], body: stored["body"], captions: stored["captions"])
+        let text = try StoredText(stored)
         changes.append(.delete(id, text.terms(analyzer)))
     }
 

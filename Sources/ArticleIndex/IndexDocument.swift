@@ -1,6 +1,7 @@
 public import Articles
 import Foundation
 public import ArabicText
+import GRDB
 
 /// What the ledger knows of a file on disk, without its contents.
 public struct FileStamp: Sendable, Hashable, Codable {
@@ -29,16 +30,20 @@ public struct IndexDocument: Sendable {
     let titleTerms: String
     let bodyTerms: String
     let captionTerms: String
-    let stored: StoredText
-    let detailsJSON: String
+    /// `articles.body`, `captions` and `details` as stored (compressed: see ``StoredColumn``).
+    let storedBody: DatabaseValue
+    let storedCaptions: DatabaseValue
+    let storedDetails: DatabaseValue
 
     public init(path: String, stamp: FileStamp, article: Article, analyzer: ArabicAnalyzer = ArabicAnalyzer()) {
         self.path = path
         self.stamp = stamp
         self.article = article
-        stored = StoredText(article: article)
+        let stored = StoredText(article: article)
         (titleTerms, bodyTerms, captionTerms) = stored.terms(analyzer)
-        detailsJSON = ArticleDetails(article).json()
+        storedBody = StoredColumn.value(for: stored.body)
+        storedCaptions = StoredColumn.value(for: stored.captions)
+        storedDetails = StoredColumn.value(for: ArticleDetails(article).json())
     }
 }
 
@@ -52,6 +57,12 @@ struct StoredText: Sendable {
         self.title = title
         self.body = body
         self.captions = captions
+    }
+
+    /// The texts of a row of `articles` (with `title`, `body` and `captions`, as stored).
+    init(_ row: Row) throws {
+        try self.init(title: row["title"], body: StoredColumn.text(row, "body"),
+                      captions: StoredColumn.text(row, "captions"))
     }
 
     init(article: Article) {

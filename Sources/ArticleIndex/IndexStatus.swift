@@ -111,16 +111,16 @@ extension ArticleIndex {
                 let others = try String.fetchAll(db, sql: """
                     SELECT path FROM files WHERE article_id = ? AND path <> ? AND status = 'duplicate' ORDER BY path
                     """, arguments: [id, canonical])
-                return StoredArticle(id: id, path: canonical, duplicatePaths: others, article: Self.article(from: row),
+                return StoredArticle(id: id, path: canonical, duplicatePaths: others, article: try Self.article(from: row),
                                      byteSize: row["byte_size"], mtime: (row["mtime"] as Double?).map(iso8601),
                                      ingestedAt: iso8601(row["ingested_at"]), parserVersion: row["parser_version"])
             }
         }
     }
 
-    static func article(from row: Row) -> Article {
-        let body: String = row["body"]
-        let details = ArticleDetails.decode(row["details"])
+    static func article(from row: Row) throws -> Article {
+        let body = try StoredColumn.text(row, "body")
+        let details = ArticleDetails.decode(try StoredColumn.text(row, "details"))
         var paragraphs = body.components(separatedBy: "\n\n")
         let lead = paragraphs.isEmpty ? "" : paragraphs.removeFirst()
         return Article(

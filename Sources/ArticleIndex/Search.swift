@@ -225,8 +225,16 @@ extension ArticleIndex {
     }
 
     /// A hit from a row of `articles` (id, path, title, body, source, published_at) and its score.
+    ///
+    /// A row whose stored body cannot be read back (see ``DamagedText``) is still a hit: its snippet says what
+    /// is wrong with it, so one damaged row neither hides nor fails the rest of the search.
     static func hit(_ row: Row, score: Double, _ query: SearchQuery, _ analyzer: ArabicAnalyzer) -> SearchHit {
-        let snippet = Snippets.make(body: row["body"], query: query, analyzer: analyzer)
+        let snippet: Snippets.Snippet
+        do {
+            snippet = Snippets.make(body: try StoredColumn.text(row, "body"), query: query, analyzer: analyzer)
+        } catch {
+            snippet = Snippets.Snippet(text: "(cannot show a passage: \(error))", highlights: [])
+        }
         return SearchHit(id: row["id"], path: row["path"], title: row["title"], score: score, snippet: snippet.text,
                          highlights: snippet.highlights.map { [$0.lowerBound, $0.upperBound] },
                          source: row["source"], publishedAt: row["published_at"])

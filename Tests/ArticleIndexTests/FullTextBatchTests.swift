@@ -105,7 +105,7 @@ struct FullTextBatchTests {
             }
             try queue.close()
             let upgraded = try ArticleIndex(path: path)
-            #expect(try await upgraded.status().schemaVersion == 2)
+            #expect(try await upgraded.status().schemaVersion == Schema.version)
             #expect(try await upgraded.paths("برتقال") == ["a.txt"])
             try upgraded.close()
             let check = try DatabaseQueue(path: path)
