@@ -27,8 +27,9 @@ public struct IndexDocument: Sendable {
     public var path: String
     public var stamp: FileStamp
     public var article: Article
-    /// The analyzed terms and their short prefixes, for the full-text tables.
-    let fullText: FullTextRow
+    let titleTerms: String
+    let bodyTerms: String
+    let captionTerms: String
     /// `articles.body`, `captions` and `details` as stored (compressed: see ``StoredColumn``).
     let storedBody: DatabaseValue
     let storedCaptions: DatabaseValue
@@ -39,7 +40,7 @@ public struct IndexDocument: Sendable {
         self.stamp = stamp
         self.article = article
         let stored = StoredText(article: article)
-        fullText = FullTextRow(terms: stored.terms(analyzer))
+        (titleTerms, bodyTerms, captionTerms) = stored.terms(analyzer)
         storedBody = StoredColumn.value(for: stored.body)
         storedCaptions = StoredColumn.value(for: stored.captions)
         storedDetails = StoredColumn.value(for: ArticleDetails(article).json())
