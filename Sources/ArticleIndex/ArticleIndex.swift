@@ -71,13 +71,13 @@ public final class ArticleIndex: ArticleStore {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if mode == .readWrite {
-                let migrator = Schema.migrator(analyzer: analyzer)
+                let migrator = Schema.migrator
                 let upgrading = try pool.read { db in
                     try !migrator.hasCompletedMigrations(db) && db.tableExists("articles")
                         ? Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0 : 0
                 }
                 if upgrading > 0 {
-                    logger.notice("upgrading the index at \(path) to schema \(Schema.version): \(upgrading) articles to compress and index again (once; about 30 s per 100,000 articles)")
+                    logger.notice("upgrading the index at \(path) to schema \(Schema.version): compressing the text of \(upgrading) articles (once; about 20 s per 100,000 articles)")
                 }
                 try migrator.migrate(pool)
                 if upgrading > 0 {

@@ -1,4 +1,3 @@
-import ArabicText
 import GRDB
 
 /// The index's tables, created and upgraded by a `DatabaseMigrator`.
@@ -11,8 +10,8 @@ import GRDB
 /// - `files`: the per-file ledger. Every path Marsad has seen, its content hash, size, mtime, device and inode, and
 ///   its status: `indexed` (its content is the article's), `duplicate` (same content as an article first seen at
 ///   another path) or `failed` (with `error`). A failed file keeps the article of its last good version, if any.
-/// - `article_fts` (tuned by ``FullTextTuning`` since v2, with a prefix index since v3): a contentless FTS5 table
-///   over the analyzed title, body and captions, `rowid` = `articles.id`.
+/// - `article_fts` (tuned by ``FullTextTuning`` since v2): a contentless FTS5 table over the analyzed title, body
+///   and captions, `rowid` = `articles.id`.
 ///   Text reaches it already analyzed by `ArabicAnalyzer` (terms joined by spaces), so the `ascii` tokenizer only
 ///   splits on those spaces. Contentless keeps the index small; deleting a row re-analyzes the stored text.
 enum Schema {
@@ -20,8 +19,7 @@ enum Schema {
     static let version = 3
     static let format = "marsad-index"
 
-    /// The migrations; `analyzer` re-indexes the stored articles when a migration rebuilds the full-text table.
-    static func migrator(analyzer: ArabicAnalyzer) -> DatabaseMigrator {
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -80,23 +78,16 @@ enum Schema {
         migrator.registerMigration("v2: FTS5 tuned for bulk loads") { db in
             try FullTextTuning.apply(db)
         }
-        migrator.registerMigration("v3: compressed article text, FTS5 prefix index") { db in
-            try db.execute(sql: "DROP TABLE article_fts")
-            try db.execute(sql: """
-                CREATE VIRTUAL TABLE article_fts USING fts5(
-                    title, body, captions,
-                    content = '', tokenize = 'ascii', prefix = '\(FullTextTuning.prefixLengths)'
-                )
-                """)
-            try FullTextTuning.apply(db)
-            try compressAndIndex(db, analyzer: analyzer)
+        migrator.registerMigration("v3: compressed article text") { db in
+            try compressStoredText(db)
         }
         return migrator
     }
 
-    /// Compresses the stored text of every article (see ``StoredColumn``) and indexes it again, in batches of
-    /// `batchSize` rows: the v3 upgrade of an index written by an older Marsad (nothing to do in a new one).
-    static func compressAndIndex(_ db: Database, analyzer: ArabicAnalyzer, batchSize: Int = 500) throws {
+    /// Compresses the stored text of every article (see ``StoredColumn``), in batches of `batchSize` rows: the v3
+    /// upgrade of an index written by an older Marsad (nothing to do in a new one). The full-text index does not
+    /// change: the text is the same.
+    static func compressStoredText(_ db: Database, batchSize: Int = 500) throws {
         var lastID: Int64 = 0
         while true {
             let rows = try Row.fetchAll(db, sql: """
@@ -105,7 +96,6 @@ enum Schema {
             guard let last = rows.last else { break }
             for row in rows {
                 let text = try StoredText(row)
-                try FullText.insert(db, id: row["id"], terms: text.terms(analyzer))
                 try db.cached("UPDATE articles SET body = ?, captions = ?, details = ? WHERE id = ?", arguments: [
                     StoredColumn.value(for: text.body), StoredColumn.value(for: text.captions),
                     StoredColumn.value(for: try StoredColumn.text(row, "details")), row["id"],
@@ -113,7 +103,6 @@ enum Schema {
             }
             lastID = last["id"]
         }
-        try Meta.set(db, "analyzer_version", String(ArabicAnalyzer.version))
     }
 }
 
@@ -125,17 +114,9 @@ enum Schema {
 /// of the writer's time merging them again. A 16 MiB table holds a whole batch, so each commit writes one
 /// segment, and merging 8 segments at a time instead of 4 rewrites each posting fewer times. Searches read at
 /// most `automerge - 1` segments per level more, which costs them microseconds.
-///
-/// Since v3 the table also keeps a prefix index of the first `prefixLengths` letters of every term. Without it,
-/// FTS5 answers `تح*` by merging the doclists of every term that starts with `تح` (thousands in a large index)
-/// into one before it returns a row: 50 to 85 ms on 100,000 articles. With it, such a prefix reads one doclist,
-/// like a word (under 10 ms). A query is served from it only when the prefix has exactly that many letters; a
-/// longer one names few enough terms for FTS5's merge to be quick. It grows the full-text table by about two
-/// thirds, which the compressed article text more than pays for.
 enum FullTextTuning {
     static let hashSize = 16 << 20
     static let autoMerge = 8
-    static let prefixLengths = "2"
 
     static func apply(_ db: Database) throws {
         try db.execute(sql: "INSERT INTO article_fts (article_fts, rank) VALUES ('hashsize', ?)", arguments: [hashSize])
