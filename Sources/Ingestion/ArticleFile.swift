@@ -39,11 +39,13 @@ public struct ArticleFile: Sendable {
     /// The default size limit: 10 MiB.
     public static let defaultSizeLimit: Int64 = 10 << 20
 
-    /// Reads `path`. Opening is non-blocking, so a FIFO can never hang the reader.
+    /// Reads `path`. Opening is non-blocking, so a FIFO can never hang the reader, and does not follow a symbolic
+    /// link: a link moved into the inbox (`mv`, or `ln -sf` over an article) must not index whatever it points
+    /// at, `/etc/passwd` or a file of another user.
     public static func read(_ path: String, sizeLimit: Int64 = defaultSizeLimit) throws(FileReadError) -> ArticleFile {
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking, .closeOnExec])
+            fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking, .closeOnExec, .noFollow])
         } catch {
             throw map(error)
         }
@@ -90,6 +92,7 @@ public struct ArticleFile: Sendable {
         case .noSuchFileOrDirectory, .notDirectory: return .missing
         case .permissionDenied, .notPermitted: return .permissionDenied
         case .isDirectory: return .isDirectory
+        case .tooManySymbolicLinkLevels: return .notRegular("a symbolic link, not followed")
         case .resourceTemporarilyUnavailable, .interrupted, .resourceBusy, .textFileBusy, .staleNFSFileHandle, .ioError:
             return .temporary(errno.description)
         default: return .io(errno.description)
@@ -98,10 +101,10 @@ public struct ArticleFile: Sendable {
 }
 
 extension ArticleFile {
-    /// The stamp of a regular file at `path` (following symlinks), or nil when there is none.
+    /// The stamp of a regular file at `path`, or nil when there is none (a symbolic link is not followed).
     public static func stamp(_ path: String) -> FileStamp? {
         var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         return FileStamp(byteSize: Int64(info.st_size),
                          mtime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9,
                          device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
