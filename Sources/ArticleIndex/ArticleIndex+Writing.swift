@@ -176,7 +176,7 @@ enum ArticleRows {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: row(doc, now: now))
         let id = db.lastInsertedRowID
-        fullText.insert(id: id, terms: (doc.titleTerms, doc.bodyTerms, doc.captionTerms))
+        fullText.insert(id: id, row: doc.fullText)
         return id
     }
 
@@ -189,7 +189,7 @@ enum ArticleRows {
                 details = ?, byte_size = ?, mtime = ?, ingested_at = ?, parser_version = ?
             WHERE id = ?
             """, arguments: row(doc, now: now) + [id])
-        fullText.insert(id: id, terms: (doc.titleTerms, doc.bodyTerms, doc.captionTerms))
+        fullText.insert(id: id, row: doc.fullText)
     }
 
     static func delete(_ db: Database, id: Int64, fullText: FullTextWrites) throws {

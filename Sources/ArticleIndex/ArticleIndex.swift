@@ -27,6 +27,9 @@ public final class ArticleIndex: ArticleStore {
     public let path: String
     let pool: DatabasePool
     let analyzer: ArabicAnalyzer
+    /// Whether the index has `article_prefix` (schema v3; an older index opened read-only has not, and its
+    /// short prefixes are answered by FTS5 alone).
+    let hasPrefixTable: Bool
     let logger: Logger
 
     /// Opens (or, in `.readWrite` mode, creates) the index at `path`.
@@ -71,7 +74,7 @@ public final class ArticleIndex: ArticleStore {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if mode == .readWrite {
-                let migrator = Schema.migrator
+                let migrator = Schema.migrator(analyzer: analyzer)
                 let upgrading = try pool.read { db in
                     try !migrator.hasCompletedMigrations(db) && db.tableExists("articles")
                         ? Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0 : 0
@@ -95,6 +98,7 @@ public final class ArticleIndex: ArticleStore {
                     }
                 }
             }
+            hasPrefixTable = try pool.read { db in try db.tableExists("article_prefix") }
         } catch let error as IndexError {
             throw error
         } catch {
@@ -188,6 +192,7 @@ public final class ArticleIndex: ArticleStore {
             try await pool.write { db in
                 let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
                 try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES('delete-all')")
+                try db.execute(sql: "INSERT INTO article_prefix(article_prefix) VALUES('delete-all')")
                 var done = 0
                 var lastID: Int64 = 0
                 while true {
@@ -197,13 +202,14 @@ public final class ArticleIndex: ArticleStore {
                     if rows.isEmpty { break }
                     for row in rows {
                         let text = try StoredText(row)
-                        try FullText.insert(db, id: row["id"], terms: text.terms(analyzer))
+                        try FullText.insert(db, id: row["id"], row: FullTextRow(terms: text.terms(analyzer)))
                         lastID = row["id"]
                     }
                     done += rows.count
                     progress(done, total)
                 }
                 try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES('optimize')")
+                try db.execute(sql: "INSERT INTO article_prefix(article_prefix) VALUES('optimize')")
                 try Meta.set(db, "analyzer_version", String(ArabicAnalyzer.version))
             }
         }
@@ -245,8 +251,8 @@ enum Meta {
 /// stored text and analyzes it again when it is queued, before the `articles` row changes.
 final class FullTextWrites {
     private enum Change {
-        case insert(Int64, (String, String, String))
-        case delete(Int64, (String, String, String))
+        case insert(Int64, FullTextRow)
+        case delete(Int64, FullTextRow)
     }
 
     private let analyzer: ArabicAnalyzer
@@ -256,8 +262,8 @@ final class FullTextWrites {
         self.analyzer = analyzer
     }
 
-    func insert(id: Int64, terms: (String, String, String)) {
-        changes.append(.insert(id, terms))
+    func insert(id: Int64, row: FullTextRow) {
+        changes.append(.insert(id, row))
     }
 
     /// Queues the removal of article `id`'s terms, analyzed from its stored text as it is now.
@@ -265,31 +271,34 @@ final class FullTextWrites {
         guard let stored = try db.one(Row.self, "SELECT id, title, body, captions FROM articles WHERE id = ?",
                                       arguments: [id]) else { return }
         let text = try StoredText(stored)
-        changes.append(.delete(id, text.terms(analyzer)))
+        changes.append(.delete(id, FullTextRow(terms: text.terms(analyzer))))
     }
 
     func apply(_ db: Database) throws {
         for change in changes {
             switch change {
-            case .insert(let id, let terms): try FullText.insert(db, id: id, terms: terms)
-            case .delete(let id, let terms): try FullText.delete(db, id: id, terms: terms)
+            case .insert(let id, let row): try FullText.insert(db, id: id, row: row)
+            case .delete(let id, let row): try FullText.delete(db, id: id, row: row)
             }
         }
         changes.removeAll()
     }
 }
 
-/// Rows of the contentless `article_fts` table.
+/// Rows of the contentless `article_fts` and `article_prefix` tables, always written together.
 enum FullText {
-    static func insert(_ db: Database, id: Int64, terms: (String, String, String)) throws {
+    static func insert(_ db: Database, id: Int64, row: FullTextRow) throws {
         try db.cached("INSERT INTO article_fts (rowid, title, body, captions) VALUES (?, ?, ?, ?)",
-                       arguments: [id, terms.0, terms.1, terms.2])
+                       arguments: [id, row.title, row.body, row.captions])
+        try db.cached("INSERT INTO article_prefix (rowid, prefixes) VALUES (?, ?)", arguments: [id, row.prefixes])
     }
 
     /// A contentless FTS5 row is deleted by repeating the exact terms it was inserted with.
-    static func delete(_ db: Database, id: Int64, terms: (String, String, String)) throws {
+    static func delete(_ db: Database, id: Int64, row: FullTextRow) throws {
         try db.cached("""
             INSERT INTO article_fts (article_fts, rowid, title, body, captions) VALUES ('delete', ?, ?, ?, ?)
-            """, arguments: [id, terms.0, terms.1, terms.2])
+            """, arguments: [id, row.title, row.body, row.captions])
+        try db.cached("INSERT INTO article_prefix (article_prefix, rowid, prefixes) VALUES ('delete', ?, ?)",
+                      arguments: [id, row.prefixes])
     }
 }

@@ -31,6 +31,8 @@ public protocol ArticleStore: Sendable {
     func renameAll(under from: String, to: String) async throws
     /// The ledger row of a path, if it was seen.
     func fileRecord(path: String) async throws -> FileRecord?
+    /// The ledger rows of `paths` that the index has seen, keyed by path, in one read.
+    func fileRecords(paths: [String]) async throws -> [String: FileRecord]
     /// Ranked full-text search.
     func search(_ query: SearchQuery, options: SearchOptions) async throws -> SearchResults
     /// Counts and facts for `marsad status`.

@@ -27,9 +27,8 @@ public struct IndexDocument: Sendable {
     public var path: String
     public var stamp: FileStamp
     public var article: Article
-    let titleTerms: String
-    let bodyTerms: String
-    let captionTerms: String
+    /// The analyzed terms and their short prefixes, for the full-text tables.
+    let fullText: FullTextRow
     /// `articles.body`, `captions` and `details` as stored (compressed: see ``StoredColumn``).
     let storedBody: DatabaseValue
     let storedCaptions: DatabaseValue
@@ -40,7 +39,7 @@ public struct IndexDocument: Sendable {
         self.stamp = stamp
         self.article = article
         let stored = StoredText(article: article)
-        (titleTerms, bodyTerms, captionTerms) = stored.terms(analyzer)
+        fullText = FullTextRow(terms: stored.terms(analyzer))
         storedBody = StoredColumn.value(for: stored.body)
         storedCaptions = StoredColumn.value(for: stored.captions)
         storedDetails = StoredColumn.value(for: ArticleDetails(article).json())

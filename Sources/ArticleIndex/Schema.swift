@@ -1,3 +1,4 @@
+import ArabicText
 import GRDB
 
 /// The index's tables, created and upgraded by a `DatabaseMigrator`.
@@ -14,12 +15,15 @@ import GRDB
 ///   and captions, `rowid` = `articles.id`.
 ///   Text reaches it already analyzed by `ArabicAnalyzer` (terms joined by spaces), so the `ascii` tokenizer only
 ///   splits on those spaces. Contentless keeps the index small; deleting a row re-analyzes the stored text.
+/// - `article_prefix` (since v4): the distinct two-letter prefixes of each article's terms, for fast short-prefix
+///   searches (see ``FullTextRow``), `rowid` = `articles.id`. Written and deleted with `article_fts`.
 enum Schema {
     /// The newest schema this code knows. Bumped with every migration.
-    static let version = 3
+    static let version = 4
     static let format = "marsad-index"
 
-    static var migrator: DatabaseMigrator {
+    /// The migrations; `analyzer` fills tables of analyzed terms that a migration adds.
+    static func migrator(analyzer: ArabicAnalyzer) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -81,6 +85,28 @@ enum Schema {
         migrator.registerMigration("v3: compressed article text") { db in
             try compressStoredText(db)
         }
+        migrator.registerMigration("v4: short-prefix table") { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE article_prefix USING fts5(
+                    prefixes,
+                    content = '', tokenize = 'ascii', detail = 'none', columnsize = 0
+                )
+                """)
+            try FullTextTuning.apply(db, table: "article_prefix")
+            var lastID: Int64 = 0
+            while true {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT id, title, body, captions FROM articles WHERE id > ? ORDER BY id LIMIT 500
+                    """, arguments: [lastID])
+                guard let last = rows.last else { break }
+                for row in rows {
+                    let fullText = FullTextRow(terms: try StoredText(row).terms(analyzer))
+                    try db.cached("INSERT INTO article_prefix (rowid, prefixes) VALUES (?, ?)",
+                                  arguments: [row["id"], fullText.prefixes])
+                }
+                lastID = last["id"]
+            }
+        }
         return migrator
     }
 
@@ -118,8 +144,8 @@ enum FullTextTuning {
     static let hashSize = 16 << 20
     static let autoMerge = 8
 
-    static func apply(_ db: Database) throws {
-        try db.execute(sql: "INSERT INTO article_fts (article_fts, rank) VALUES ('hashsize', ?)", arguments: [hashSize])
-        try db.execute(sql: "INSERT INTO article_fts (article_fts, rank) VALUES ('automerge', ?)", arguments: [autoMerge])
+    static func apply(_ db: Database, table: String = "article_fts") throws {
+        try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('hashsize', ?)", arguments: [hashSize])
+        try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('automerge', ?)", arguments: [autoMerge])
     }
 }

@@ -110,6 +110,10 @@ extension ArticleIndex {
                 }
                 if let source = options.source { filters += " AND a.source = ?"; filterArguments += [source] }
                 let join = filters.isEmpty ? "" : " JOIN articles a ON a.id = article_fts.rowid"
+                if let prefix = query.shortPrefix, hasPrefixTable {
+                    return try Self.searchShortPrefix(db, query, prefix, options: options, filters: filters,
+                                                      filterArguments: filterArguments, analyzer: analyzer)
+                }
                 if query.isOneCostlyPhrase && filters.isEmpty {
                     return try Self.searchInOnePass(db, query, options: options, analyzer: analyzer)
                 }
@@ -211,17 +215,54 @@ extension ArticleIndex {
         let frequency = Double(String(format: "%.1f", estimated)) ?? estimated
         let n = Double(max(rows, 1))
         let idf = RankFunction.idf(hits: min(frequency, n), rows: n)
-        let page = best.ranks.dropFirst(options.offset)
-        let ids = page.map(\.id)
+        let page = best.ranks.dropFirst(options.offset).map { (id: $0.id, score: -($0.rank * idf)) }
+        return SearchResults(query: query.text, total: total, totalIsExact: total < options.countLimit,
+                             ranked: min(total, window), hits: try hits(db, page, query, analyzer))
+    }
+
+    /// A search of one prefix of two letters (``SearchQuery/shortPrefix``), from `article_prefix`.
+    ///
+    /// Such a prefix stands for thousands of terms, and bm25 over them (their summed frequencies) says little
+    /// about relevance, so it is ranked the way Elasticsearch and Lucene rank every prefix query, by a constant
+    /// score: articles with the prefix in their title (score 5, the title's weight) before the others (score 1),
+    /// newest first within each. That needs neither positions nor columns, which is why `article_prefix` can be
+    /// small and fast to write. Matches are counted newest first up to ``SearchOptions/countLimit``; the order is exact over all of
+    /// them, so `ranked` is the total.
+    static func searchShortPrefix(_ db: Database, _ query: SearchQuery, _ prefix: ShortPrefix, options: SearchOptions,
+                                  filters: String, filterArguments: StatementArguments,
+                                  analyzer: ArabicAnalyzer) throws -> SearchResults {
+        // The analyzed prefix holds only letters and digits: quoted, it is one FTS5 string.
+        let inTitle = "\"\(FullTextRow.titleMarker)\(prefix.text)\""
+        let anywhere = prefix.titleOnly ? inTitle : "\"\(prefix.text)\""
+        let join = filters.isEmpty ? "" : " JOIN articles a ON a.id = article_prefix.rowid"
+        func newest(_ match: String, limit: Int) throws -> [Int64] {
+            try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT article_prefix.rowid FROM article_prefix\(join) WHERE article_prefix MATCH ?\(filters)
+                ORDER BY article_prefix.rowid DESC LIMIT ?
+                """), arguments: [match] + filterArguments + [limit])
+        }
+        let matches = try newest(anywhere, limit: options.countLimit)
+        guard !matches.isEmpty else { return SearchResults(query: query.text, total: 0, hits: []) }
+        let wanted = options.offset + options.limit
+        // Title matches, as many as the page needs; when fewer, they are all of them, and the others follow.
+        let titled = try newest(inTitle, limit: wanted)
+        let titleSet = Set(titled)
+        let ordered = titled.lazy.map { (id: $0, score: 5.0) }
+            + matches.lazy.filter { !titleSet.contains($0) }.map { (id: $0, score: 1.0) }
+        let page = Array(ordered.dropFirst(options.offset).prefix(options.limit))
+        return SearchResults(query: query.text, total: matches.count, totalIsExact: matches.count < options.countLimit,
+                             ranked: matches.count, hits: try hits(db, page, query, analyzer))
+    }
+
+    /// The hits for a page of (article id, score), in that order, read from `articles`.
+    static func hits(_ db: Database, _ page: [(id: Int64, score: Double)], _ query: SearchQuery,
+                     _ analyzer: ArabicAnalyzer) throws -> [SearchHit] {
+        guard !page.isEmpty else { return [] }
         let stored = try Row.fetchAll(db, sql: """
             SELECT id, path, title, body, source, published_at FROM articles
-            WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
-            """, arguments: StatementArguments(ids)).reduce(into: [Int64: Row]()) { $0[$1["id"]] = $1 }
-        let hits = page.compactMap { entry in
-            stored[entry.id].map { hit($0, score: -(entry.rank * idf), query, analyzer) }
-        }
-        return SearchResults(query: query.text, total: total, totalIsExact: total < options.countLimit,
-                             ranked: min(total, window), hits: hits)
+            WHERE id IN (\(page.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: StatementArguments(page.map(\.id))).reduce(into: [Int64: Row]()) { $0[$1["id"]] = $1 }
+        return page.compactMap { entry in stored[entry.id].map { hit($0, score: entry.score, query, analyzer) } }
     }
 
     /// A hit from a row of `articles` (id, path, title, body, source, published_at) and its score.

@@ -28,6 +28,9 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
     /// by merging the doclists of every term that starts with it, and a phrase by reading positions, so
     /// ``ArticleIndex/search(_:options:)`` counts and ranks such a query in a single pass.
     let isOneCostlyPhrase: Bool
+    /// The analyzed prefix when the query is one prefix of two letters and nothing else (optionally in titles
+    /// only): ``ArticleIndex/search(_:options:)`` answers it from `article_prefix` (see ``FullTextRow``).
+    let shortPrefix: ShortPrefix?
     /// Index terms to highlight in snippets (from included words and phrases).
     public let highlightTerms: Set<String>
     /// Prefixes (already analyzed) to highlight in snippets.
@@ -44,9 +47,16 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
         matchExpression = compiled.expression
         phrases = compiled.phrases
         isOneCostlyPhrase = compiled.oneCostlyPhrase
+        shortPrefix = compiled.shortPrefix
         highlightTerms = compiled.terms
         highlightPrefixes = compiled.prefixes
     }
+}
+
+/// An analyzed prefix (`تح` for `التح*`), in titles only or anywhere.
+struct ShortPrefix: Sendable, Equatable {
+    var text: String
+    var titleOnly: Bool
 }
 
 /// One lexical piece of a query.
@@ -70,12 +80,15 @@ struct QueryParser {
         var original: String
         /// A prefix, or a phrase of several words: costly for FTS5 to evaluate.
         var costly = false
+        /// The analyzed prefix, for a prefix unit.
+        var prefix: ShortPrefix?
     }
 
     struct Compiled {
         var expression: String
         var phrases: [String?]
         var oneCostlyPhrase = false
+        var shortPrefix: ShortPrefix?
         var terms: Set<String> = []
         var prefixes: [String] = []
     }
@@ -165,8 +178,11 @@ struct QueryParser {
             expression = "(" + expression + ") NOT (" + excluded.joined(separator: " OR ") + ")"
         }
         let units = groups.joined().filter { $0.fragment != nil }
+        let lone = units.count == 1 && !units[0].negated ? units[0].prefix : nil
         return Compiled(expression: expression, phrases: includedPhrases + excludedPhrases,
-                        oneCostlyPhrase: units.count == 1 && units[0].costly, terms: terms, prefixes: prefixes)
+                        oneCostlyPhrase: units.count == 1 && units[0].costly,
+                        shortPrefix: lone.flatMap { FullTextRow.prefixLengths.contains($0.text.unicodeScalars.count) ? $0 : nil },
+                        terms: terms, prefixes: prefixes)
     }
 
     /// Analyzes a word (with its `-`, `title:` and `*` decorations) or a phrase into an FTS5 fragment.
@@ -225,7 +241,8 @@ struct QueryParser {
             }
         }
         if titleOnly, let f = fragment { fragment = "title : " + f }
-        return Unit(negated: negated, fragment: fragment, original: raw, costly: costly)
+        let shortPrefix = prefix ? prefixes.last.map { ShortPrefix(text: $0, titleOnly: titleOnly) } : nil
+        return Unit(negated: negated, fragment: fragment, original: raw, costly: costly, prefix: shortPrefix)
     }
 
     /// Splits the query into words, quoted phrases and operators. Quotes: "…", “…”, «…».

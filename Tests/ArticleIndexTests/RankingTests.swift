@@ -61,14 +61,14 @@ struct RankingTests {
     }
 
     @Test("past the window, only the newest matches are ranked, and the answer says so",
-          arguments: ["الزيتون", "الزي*"])
+          arguments: ["البرتقال", "البرتق*"])
     func windowRanksTheNewest(_ text: String) async throws {
         try await withTemporaryDirectory { dir in
             let index = try ArticleIndex(path: dir + "/m.db")
             // The oldest article is the best match by far (the word in its title, many times in its body).
-            _ = try await index.store([try document("old.txt", "الزيتون\nالزيتون الزيتون الزيتون الزيتون")])
+            _ = try await index.store([try document("old.txt", "البرتقال\nالبرتقال البرتقال البرتقال البرتقال")])
             _ = try await index.store(try (0..<30).map {
-                try document("new\($0).txt", "عنوان \($0)\nكلام كثير عن أشياء أخرى ثم الزيتون مرة في النهاية \($0)")
+                try document("new\($0).txt", "عنوان \($0)\nكلام كثير عن أشياء أخرى ثم البرتقال مرة في النهاية \($0)")
             })
             let all = try await index.search(SearchQuery(text), options: SearchOptions(limit: 3))
             #expect(all.hits.first?.path == "old.txt" && all.total == 31 && all.ranked == 31)
@@ -107,5 +107,105 @@ struct RankingTests {
             #expect(abs(frequencies[0] - 1500) < 15, "estimated \(frequencies[0]) for 1,500")
             #expect(frequencies[1] == 1000 || abs(frequencies[1] - 1000) < 10, "\(frequencies[1]) for 1,000")
         }
+    }
+}
+
+@Suite("Short prefixes (two letters) from article_prefix")
+struct ShortPrefixTests {
+    /// 40 articles: every fourth has a زيت- word in its title, every one in its body; article 7 has none.
+    func makeIndex(_ dir: String) async throws -> ArticleIndex {
+        let index = try ArticleIndex(path: dir + "/m.db")
+        _ = try await index.store(try (0..<40).map { i in
+            let title = i % 4 == 0 ? "الزيتون رقم \(i)" : "عنوان رقم \(i)"
+            let body = i == 7 ? "كلام عن أشياء أخرى \(i)" : "كلام كثير ثم زيتها مرة \(i)"
+            return try document("d\(i).txt", title + "\n" + body, mtime: Double(i))
+        })
+        return index
+    }
+
+    @Test("the same articles as FTS5's prefix search, title matches first, newest first within each",
+          arguments: ["الزي*", "زي*", "وزي*"])
+    func titleFirstThenNewest(_ text: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try await makeIndex(dir)
+            let query = try SearchQuery(text)
+            #expect(query.shortPrefix?.text == "زي")
+            let results = try await index.search(query, options: SearchOptions(limit: 50))
+            // FTS5 evaluates the same prefix on the full-text table.
+            let fts5 = try await index.pool.read { db in
+                try Int64.fetchAll(db, sql: "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC",
+                                   arguments: [query.matchExpression])
+            }
+            #expect(results.total == 39 && results.totalIsExact && results.ranked == 39)
+            #expect(Set(results.hits.map(\.id)) == Set(fts5))
+            let titled = results.hits.prefix(10)
+            #expect(titled.allSatisfy { $0.title.hasPrefix("الزيتون") && $0.score == 5 })
+            #expect(titled.map(\.id) == titled.map(\.id).sorted(by: >))
+            let rest = results.hits.dropFirst(10)
+            #expect(rest.allSatisfy { !$0.title.hasPrefix("الزيتون") && $0.score == 1 })
+            #expect(rest.map(\.id) == rest.map(\.id).sorted(by: >))
+            #expect(!results.hits.contains { $0.path == "d7.txt" })
+            #expect(results.hits.first?.snippet.isEmpty == false)
+        }
+    }
+
+    @Test("paging, counting limits, titles only and filters")
+    func pagingAndFilters() async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try await makeIndex(dir)
+            let all = try await index.search(SearchQuery("زي*"), options: SearchOptions(limit: 50)).hits.map(\.id)
+            for (offset, limit) in [(0, 3), (8, 4), (10, 5), (36, 10), (39, 5)] {
+                let page = try await index.search(SearchQuery("زي*"), options: SearchOptions(limit: limit, offset: offset))
+                #expect(page.hits.map(\.id) == Array(all.dropFirst(offset).prefix(limit)), "offset \(offset)")
+            }
+            let capped = try await index.search(SearchQuery("زي*"), options: SearchOptions(countLimit: 20))
+            #expect(capped.total == 20 && !capped.totalIsExact && capped.hits.count == 10)
+            #expect(capped.hits.allSatisfy { $0.score == 5 }, "title matches still come first")
+            let titles = try await index.search(SearchQuery("title:زي*"), options: SearchOptions(limit: 50))
+            #expect(titles.total == 10 && titles.hits.allSatisfy { $0.title.hasPrefix("الزيتون") })
+            #expect(try await index.search(SearchQuery("-زي* كلام")).total == 1, "negated: FTS5's path")
+            #expect(try await index.search(SearchQuery("زي*"), options: SearchOptions(source: "nowhere")).total == 0)
+            #expect(try await index.search(SearchQuery("غغ*")).total == 0)
+            // Three letters and more: FTS5's own prefix search, ranked by bm25.
+            #expect(try SearchQuery("زيت*").shortPrefix == nil)
+            #expect(try await index.search(SearchQuery("زيت*")).total == 39)
+        }
+    }
+
+    @Test("updates and deletions keep article_prefix in step with the articles")
+    func keptInStep() async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try await makeIndex(dir)
+            _ = try await index.store([try document("d0.txt", "عنوان جديد\nلا شيء هنا", mtime: 100)])
+            try await index.remove(path: "d1.txt")
+            let results = try await index.search(SearchQuery("زي*"), options: SearchOptions(limit: 50))
+            #expect(results.total == 37)
+            #expect(!results.hits.contains { ["d0.txt", "d1.txt"].contains($0.path) })
+            try await index.pool.write { db in
+                func count(_ token: String) throws -> Int? {
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM article_prefix WHERE article_prefix MATCH ?",
+                                     arguments: ["\"\(token)\""])
+                }
+                // The rows of the replaced and the removed article left no tokens behind.
+                #expect(try count("زي") == 37)
+                // عنوان: 30 titles, plus d0's new one, less the removed d1.
+                #expect(try count("عن") == 30)
+                #expect(try count(FullTextRow.titleMarker + "عن") == 30)
+                #expect(try count(FullTextRow.titleMarker + "زي") == 9, "d0's title no longer has الزيتون")
+                try db.execute(sql: "INSERT INTO article_prefix(article_prefix, rank) VALUES ('integrity-check', 0)")
+            }
+        }
+    }
+
+    @Test("prefixes: the distinct first two scalars of each term, Arabic, Latin and digits alike; titles marked")
+    func prefixTerms() {
+        let row = FullTextRow(terms: ("زيتون زيت بر", "ab abc 2024 ز زي ﷲ", "قمر"))
+        let tokens = row.prefixes.split(separator: " ").map(String.init)
+        #expect(tokens.count == Set(tokens).count, "each prefix once")
+        let marker = FullTextRow.titleMarker
+        #expect(Set(tokens) == ["زي", "بر", "ab", "20", "قم", marker + "زي", marker + "بر"])
+        // One scalar is not a prefix; ﷲ (U+FDF2, 3 bytes) is one scalar too.
+        #expect(FullTextRow(terms: ("", "ﷲ", "")).prefixes.isEmpty)
+        #expect(FullTextRow(terms: ("", "", "")).prefixes.isEmpty)
     }
 }

@@ -125,9 +125,9 @@ struct StorageTests {
             let path = dir + "/v2.db"
             let analyzer = ArabicAnalyzer()
             let documents = try seedPaths().map(seedDocument)
-            // An index as Marsad wrote it before v3: plain text in `articles`, FTS5 without a prefix index.
+            // An index as Marsad wrote it before v3: plain text in `articles`, no `article_prefix`.
             let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "v2: FTS5 tuned for bulk loads")
+            try Schema.migrator(analyzer: analyzer).migrate(queue, upTo: "v2: FTS5 tuned for bulk loads")
             try await queue.write { db in
                 for meta in [("schema_version", "2"), ("analyzer_version", String(ArabicAnalyzer.version)),
                              ("parser_version", String(ArticleParser.version))] {
@@ -141,7 +141,9 @@ struct StorageTests {
                         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
                         """, arguments: [doc.path, doc.article.contentSHA256, text.title, text.body, text.captions,
                                          ArticleDetails(doc.article).json(), doc.stamp.byteSize, ArticleParser.version])
-                    try FullText.insert(db, id: Int64(i + 1), terms: text.terms(analyzer))
+                    let terms = text.terms(analyzer)
+                    try db.execute(sql: "INSERT INTO article_fts (rowid, title, body, captions) VALUES (?, ?, ?, ?)",
+                                   arguments: [i + 1, terms.0, terms.1, terms.2])
                     try db.execute(sql: """
                         INSERT INTO files (path, article_id, status, content_sha256, updated_at)
                         VALUES (?, ?, 'indexed', ?, 0)
@@ -151,14 +153,17 @@ struct StorageTests {
             try queue.close()
             let old = try ArticleIndex(path: path, mode: .readOnly)
             let oldHits = try await old.paths("تح*")
+            let oldPrefixTotal = try await old.search(SearchQuery("تح*")).total
             let oldSnippets = try await old.search(SearchQuery("التحالف"), options: SearchOptions(limit: 5)).hits
             let oldWords = try await old.paths("القوات الأمريكية")
             #expect(!oldHits.isEmpty)
             try old.close()
 
             let index = try ArticleIndex(path: path)
-            #expect(try await index.status().schemaVersion == 3)
-            #expect(try await index.paths("تح*") == oldHits)
+            #expect(try await index.status().schemaVersion == Schema.version)
+            // Prefixes: the same articles, from FTS5 before the upgrade and from `article_prefix` after it.
+            let prefix = try await index.search(SearchQuery("تح*"), options: SearchOptions(limit: 50))
+            #expect(prefix.total == oldPrefixTotal && Set(prefix.hits.map(\.path)) == Set(oldHits))
             #expect(try await index.paths("القوات الأمريكية") == oldWords)
             #expect(try await index.search(SearchQuery("التحالف"), options: SearchOptions(limit: 5)).hits == oldSnippets)
             for doc in documents {
@@ -172,6 +177,7 @@ struct StorageTests {
                 #expect(try String.fetchAll(db, sql: "SELECT DISTINCT typeof(body) FROM articles") == ["blob"])
                 #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
                 try db.execute(sql: "INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
+                try db.execute(sql: "INSERT INTO article_prefix(article_prefix, rank) VALUES ('integrity-check', 0)")
             }
         }
     }
