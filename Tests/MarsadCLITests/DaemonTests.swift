@@ -147,6 +147,35 @@ struct DaemonEndToEndTests {
         }
     }
 
+    @Test("a real inotify overflow (the daemon stopped while 9,000 files arrive) ends in a rescan: index equals folder")
+    func overflowRescans() throws {
+        try withTemporaryDirectory { dir in
+            let limit = (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))
+                .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 16_384
+            try #require(limit <= 100_000, "max_queued_events is \(limit): too large to overflow in a test")
+            let d = try DaemonProcess(dir: dir, extra: ["--log-level", "info"])
+            try d.waitUntilWatching()
+            let inbox = realInbox(d)
+            // Two events a file (create, close-write): far more than the kernel queues while the daemon is stopped.
+            let count = limit / 2 + 1_000
+            d.signal(SIGSTOP)
+            #expect(try sh("""
+                cd '\(inbox)' && i=0; while [ $i -lt \(count) ]; do i=$((i+1)); printf 'عنوان %s\\nنص المقال رقم %s\\n' $i $i > f$i.txt; done
+                """) == 0)
+            d.signal(SIGCONT)
+            let deadline = Date().addingTimeInterval(30)
+            while !d.log.contains("overflow") && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            #expect(d.log.contains("inotify queue overflowed"), "no overflow reported: \(d.log.suffix(800))")
+            try d.settle(timeout: 120)
+            let onDisk = filesOnDisk(inbox)
+            let files = try ledger(d.db)
+            #expect(onDisk.count == count)
+            #expect(Set(files.keys) == onDisk, "\(onDisk.subtracting(files.keys).count) files never indexed")
+            #expect(files.values.allSatisfy { $0 == "indexed" })
+            #expect(d.stop().status == 0)
+        }
+    }
+
     @Test("SIGKILL during a 2,000-file burst, 10 times: each restart ends with the index equal to the folder")
     func crashDuringBurst() throws {
         try withTemporaryDirectory { dir in
