@@ -240,23 +240,35 @@ struct DaemonEndToEndTests {
         }
     }
 
-    @Test("SIGHUP reloads exclude patterns without dropping events")
+    @Test("SIGHUP reloads exclude patterns and the worker count without dropping events")
     func reload() throws {
         try withTemporaryDirectory { dir in
             let config = dir + "/marsad.toml"
-            try "exclude = []\n".write(toFile: config, atomically: true, encoding: .utf8)
+            try "exclude = []\nworkers = 2\n".write(toFile: config, atomically: true, encoding: .utf8)
             let d = try DaemonProcess(dir: dir, extra: ["--config", config])
             try d.waitUntilWatching()
             let inbox = realInbox(d)
-            try "exclude = [\"draft-*\"]\nlog_level = \"debug\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+            // 300 files written while the reload happens: none may be lost.
+            let writer = Process()
+            writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+            writer.arguments = ["-c", """
+                cd '\(inbox)' && i=0; while [ $i -lt 300 ]; do i=$((i+1)); printf 'عنوان %s\\nنص المقال رقم %s\\n' $i $i > during-$i.txt; done
+                """]
+            try writer.run()
+            try "exclude = [\"draft-*\"]\nworkers = 1\nlog_level = \"debug\"\n".write(toFile: config, atomically: true,
+                                                                                   encoding: .utf8)
             d.signal(SIGHUP)
             let deadline = Date().addingTimeInterval(5)
             while Date() < deadline && !d.log.contains("reloaded") { Thread.sleep(forTimeInterval: 0.05) }
-            #expect(d.log.contains("reloaded"))
+            #expect(d.log.contains("reloaded the configuration (1 workers"), "\(d.log.suffix(600))")
+            writer.waitUntilExit()
             #expect(try sh("cp '\(seed)' '\(inbox)/draft-1.txt' && cp '\(seed3)' '\(inbox)/final.txt'") == 0)
             #expect(try d.wait([inbox + "/final.txt"]).status == 0)
             try d.settle()
-            #expect(try ledger(d.db)[inbox + "/draft-1.txt"] == nil)
+            let files = try ledger(d.db)
+            #expect(files[inbox + "/draft-1.txt"] == nil)
+            #expect((1...300).allSatisfy { files[inbox + "/during-\($0).txt"] == "indexed" },
+                    "\((1...300).filter { files[inbox + "/during-\($0).txt"] != "indexed" }.count) of 300 not indexed")
             #expect(d.process.isRunning)
             #expect(d.stop().status == 0)
         }
