@@ -309,7 +309,6 @@ final class Run: Sendable {
     // MARK: Timers
 
     func timers() async {
-        let config = daemon.configuration
         var lastReconcile = ContinuousClock.now
         var lastPoll = ContinuousClock.now
         var lastCommitCount = 0
@@ -320,7 +319,7 @@ final class Run: Sendable {
             do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
             let now = ContinuousClock.now
             let live = daemon.configuration
-            if config.reconcileInterval > 0, now - lastReconcile >= .seconds(live.reconcileInterval) {
+            if live.reconcileInterval > 0, now - lastReconcile >= .seconds(live.reconcileInterval) {
                 lastReconcile = now
                 await reconcile(root, why: "timer")
             }

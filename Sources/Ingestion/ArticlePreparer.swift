@@ -84,7 +84,10 @@ public struct ArticlePreparer: Sendable {
             }
         }
         let sha = ArticleParser.sha256Hex(file.bytes)
-        if let record, record.isCurrent(sha: sha) {
+        // Same content and the same stamp: nothing to do. Same content under a new stamp (`touch`, a restore
+        // from backup) goes on to the writer once, which records the new stamp: otherwise every reconcile would
+        // read and hash the file again.
+        if let record, record.isCurrent(sha: sha), record.stamp == file.stamp {
             return .unchanged(path)
         }
         do throws(ArticleParseError) {

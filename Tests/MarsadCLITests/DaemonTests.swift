@@ -274,6 +274,31 @@ struct DaemonEndToEndTests {
         }
     }
 
+    @Test("the timer reconcile finds what no event reported (a touch), records the new stamp once, then stays quiet")
+    func timerReconcile() throws {
+        try withTemporaryDirectory { dir in
+            let d = try DaemonProcess(dir: dir, extra: ["--reconcile-interval", "0.5"])
+            try d.waitUntilWatching()
+            let inbox = realInbox(d)
+            #expect(try sh("cp '\(seed)' '\(inbox)/a.txt'") == 0)
+            #expect(try d.wait([inbox + "/a.txt"]).status == 0)
+            let mtime = { try sqlite(d.db, "SELECT CAST(mtime AS INTEGER) FROM files WHERE path = '\(inbox)/a.txt'") }
+            // A new mtime and the same content, set without opening the file: inotify reports only IN_ATTRIB,
+            // which the daemon does not watch (a plain `touch` opens the file and so closes a write).
+            #expect(try sh("touch -c -d '2001-01-01 00:00:00 UTC' '\(inbox)/a.txt'") == 0)  // -c: utimensat, no open
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, try mtime() != "978307200" { Thread.sleep(forTimeInterval: 0.1) }
+            #expect(try mtime() == "978307200", "\(d.log.suffix(800))")
+            #expect(d.log.contains("(timer)"))
+            #expect(try ledger(d.db)[inbox + "/a.txt"] == "indexed")
+            // Later timer reconciles find nothing to do: the file is not read again.
+            let before = d.log.components(separatedBy: "unchanged \(inbox)/a.txt").count
+            Thread.sleep(forTimeInterval: 1.5)
+            #expect(d.log.components(separatedBy: "unchanged \(inbox)/a.txt").count == before)
+            #expect(d.stop().status == 0)
+        }
+    }
+
     @Test("after a parser upgrade, articles from the older parser are re-parsed in the background")
     func reparseAfterParserUpgrade() throws {
         try withTemporaryDirectory { dir in
