@@ -80,7 +80,7 @@ public final class ArticleIndex: ArticleStore {
                         ? Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0 : 0
                 }
                 if upgrading > 0 {
-                    logger.notice("upgrading the index at \(path) to schema \(Schema.version): \(upgrading) articles to convert (once; up to 40 s per 100,000 articles)")
+                    logger.notice("upgrading the index at \(path) to schema \(Schema.version): \(upgrading) articles to convert (once; under a minute per 100,000 articles)")
                 }
                 try migrator.migrate(pool)
                 if upgrading > 0 {
