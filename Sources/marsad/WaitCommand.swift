@@ -8,7 +8,8 @@ struct Wait: AsyncParsableCommand {
         abstract: "Wait until files are searchable (or failed), so a script can drop a file and search it at once.",
         discussion: """
             A file counts as done when the index's ledger holds it with the size and modification time it has on \
-            disk now. Exit status: 0 when all are searchable, 1 when one failed (its reason is printed), \
+            disk now. Exit status: 0 when all are searchable, 1 when one failed or is not a regular file (a symbolic \
+            link, a FIFO: the daemon skips those; the reason is printed), \
             2 on timeout.
             """)
 
@@ -53,7 +54,13 @@ struct Wait: AsyncParsableCommand {
                             print("searchable: \(path)" + (r.articleID.map { " (#\($0))" } ?? ""))
                         }
                     case (nil, nil):
-                        print("gone: \(path)")
+                        if let kind = Self.notARegularFile(path) {
+                            // The daemon skips these: waiting for them would only time out.
+                            print("skipped: \(path): not a regular file (\(kind))")
+                            failed = true
+                        } else {
+                            print("gone: \(path)")
+                        }
                     default:
                         still.append(path)
                     }
@@ -69,5 +76,19 @@ struct Wait: AsyncParsableCommand {
             delay = min(delay * 2, .milliseconds(20))
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// What is at `path` when it is there but not a regular file (which the daemon never indexes), or nil.
+    static func notARegularFile(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFLNK: return "a symbolic link, not followed"
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        default: return "a device"
+        }
     }
 }

@@ -110,6 +110,11 @@ struct DaemonEndToEndTests {
             #expect(files[inbox + "/passwd.txt"] == nil, "a symlink out of the inbox was followed")
             #expect(files[inbox + "/moved.txt"] != "indexed", "a symlink moved into the inbox was followed")
             #expect(files[inbox + "/good2.txt"] != "indexed", "a symlink over an article was followed")
+            let skipped = try d.wait([inbox + "/moved.txt", inbox + "/fifo.txt"], timeout: 3)
+            #expect(skipped.status == 1)
+            #expect(skipped.stdout.contains("moved.txt: not a regular file (a symbolic link, not followed)"),
+                    "\(skipped.stdout)")
+            #expect(skipped.stdout.contains("fifo.txt: not a regular file (a FIFO)"))
             let leaked = try marsad(["search", "--db", d.db, "--json", "nologin"])
             #expect((leaked.json["total"] as? Int) == 0, "/etc/passwd was indexed: \(leaked.stdout)")
             #expect(files[inbox + "/fifo.txt"] == nil)
