@@ -401,6 +401,10 @@ final class Run: Sendable {
         daemon.onLogLevel(next.logLevel)
         logger.notice("reloaded the configuration (\(next.effectiveWorkers) workers, log level \(next.logLevel))",
                       metadata: ["event": "reload"])
-        Task { daemon.observer.daemonReloaded(await snapshot()) }
+        Task {
+            // Include, exclude or extensions may have changed: the tree the index mirrors with them.
+            await reconcile(root, why: "reload")
+            daemon.observer.daemonReloaded(await snapshot())
+        }
     }
 }

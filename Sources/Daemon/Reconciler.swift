@@ -19,11 +19,13 @@ struct Reconciler: Sendable {
         var queued = 0
         var vanished = 0
         var renamed = 0
+        /// Still on disk, but no longer accepted by the filter (after a reload): removed from the index.
+        var excluded = 0
         var seconds = 0.0
 
         var description: String {
             "\(files) files, \(queued) new or changed, \(vanished) vanished, \(renamed) renamed, "
-                + String(format: "%.2f s", seconds)
+                + (excluded > 0 ? "\(excluded) now excluded, " : "") + String(format: "%.2f s", seconds)
         }
     }
 
@@ -70,6 +72,15 @@ struct Reconciler: Sendable {
                 }
             }
             changed = stillChanged
+        }
+        // Still there but no longer accepted (a reload changed include, exclude or extensions): the index
+        // mirrors the accepted tree, so they leave it without being read.
+        for path in vanished where ArticleFile.stamp(path) != nil
+            && !walker.filter.accepts(String(path.split(separator: "/").last ?? ""))
+        {
+            try await store.remove(path: path)
+            vanished.remove(path)
+            report.excluded += 1
         }
         report.queued = changed.count
         report.vanished = vanished.count

@@ -6,6 +6,7 @@ import Testing
 struct DaemonEndToEndTests {
     let seed = seedsDirectory + "/000_0bc6245a09814656.txt"
     let seed3 = seedsDirectory + "/003_931eb2a5a6a3a8f9.txt"
+    let seed4 = seedsDirectory + "/004_294b61a1675897da.txt"
 
     func searchPaths(_ daemon: DaemonProcess, _ query: String) throws -> [String] {
         let run = try marsad(["search", "--db", daemon.db, "--json", "--limit", "100", query])
@@ -246,7 +247,7 @@ struct DaemonEndToEndTests {
         }
     }
 
-    @Test("SIGHUP reloads exclude patterns and the worker count without dropping events")
+    @Test("SIGHUP reloads exclude patterns and the worker count without dropping events; newly excluded files leave")
     func reload() throws {
         try withTemporaryDirectory { dir in
             let config = dir + "/marsad.toml"
@@ -254,6 +255,8 @@ struct DaemonEndToEndTests {
             let d = try DaemonProcess(dir: dir, extra: ["--config", config])
             try d.waitUntilWatching()
             let inbox = realInbox(d)
+            #expect(try sh("cp '\(seed4)' '\(inbox)/draft-0.txt'") == 0)
+            #expect(try d.wait([inbox + "/draft-0.txt"]).status == 0)
             // 300 files written while the reload happens: none may be lost.
             let writer = Process()
             writer.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -273,6 +276,8 @@ struct DaemonEndToEndTests {
             try d.settle()
             let files = try ledger(d.db)
             #expect(files[inbox + "/draft-1.txt"] == nil)
+            #expect(files[inbox + "/draft-0.txt"] == nil, "a file excluded by the reload stayed in the index")
+            #expect(d.log.contains("1 now excluded"))
             #expect((1...300).allSatisfy { files[inbox + "/during-\($0).txt"] == "indexed" },
                     "\((1...300).filter { files[inbox + "/during-\($0).txt"] != "indexed" }.count) of 300 not indexed")
             #expect(d.process.isRunning)
