@@ -27,7 +27,7 @@ public final class ArticleIndex: ArticleStore {
     public let path: String
     let pool: DatabasePool
     let analyzer: ArabicAnalyzer
-    /// Whether the index has `article_prefix` (schema v3; an older index opened read-only has not, and its
+    /// Whether the index has `article_prefix` (schema v4; an older index opened read-only has not, and its
     /// short prefixes are answered by FTS5 alone).
     let hasPrefixTable: Bool
     let logger: Logger
@@ -194,16 +194,10 @@ public final class ArticleIndex: ArticleStore {
                 try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES('delete-all')")
                 try db.execute(sql: "INSERT INTO article_prefix(article_prefix) VALUES('delete-all')")
                 var done = 0
-                var lastID: Int64 = 0
-                while true {
-                    let rows = try Row.fetchAll(db, sql: """
-                        SELECT id, title, body, captions FROM articles WHERE id > ? ORDER BY id LIMIT ?
-                        """, arguments: [lastID, batchSize])
-                    if rows.isEmpty { break }
+                try Schema.eachArticleBatch(db, columns: "title, body, captions", batchSize: batchSize) { rows in
                     for row in rows {
                         let text = try StoredText(row)
                         try FullText.insert(db, id: row["id"], row: FullTextRow(terms: text.terms(analyzer)))
-                        lastID = row["id"]
                     }
                     done += rows.count
                     progress(done, total)

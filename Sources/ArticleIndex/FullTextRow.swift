@@ -18,8 +18,8 @@ struct FullTextRow: Sendable {
     /// The row of `article_prefix`: every distinct prefix, then the title's behind ``titleMarker``.
     var prefixes: String
 
-    /// The prefix lengths, in Unicode scalars, that `article_prefix` holds.
-    static let prefixLengths: ClosedRange<Int> = 2...2
+    /// The prefix length, in Unicode scalars, that `article_prefix` holds.
+    static let prefixLength = 2
     /// U+E000, a private-use character that the analyzer never emits: `title prefix` = marker + prefix.
     static let titleMarker = "\u{E000}"
 
@@ -30,7 +30,8 @@ struct FullTextRow: Sendable {
         prefixes = titled.isEmpty ? all : all + " " + titled
     }
 
-    /// The distinct prefixes of ``prefixLengths`` scalars of the space-separated terms in `texts`, space-separated.
+    /// The distinct ``prefixLength``-scalar prefixes of the space-separated terms in `texts`, each behind
+    /// `marker`, space-separated. Shorter terms have none.
     static func prefixes(of texts: [String], marker: String = "") -> String {
         var seen = PrefixSet()
         var out: [UInt8] = []
@@ -43,18 +44,15 @@ struct FullTextRow: Sendable {
                     while i < n && bytes[i] == 0x20 { i += 1 }
                     let start = i
                     var scalars = 0
-                    // Each prefix length the term reaches: its first 2 scalars, then its first 3.
-                    while i < n && bytes[i] != 0x20 {
-                        let end = min(n, i + Self.width(bytes[i]))
-                        if end - start > PrefixKey.capacity { break }  // a prefix of long scalars: left out
+                    while i < n && bytes[i] != 0x20 && scalars < prefixLength {
+                        i = min(n, i + Self.width(bytes[i]))
                         scalars += 1
-                        i = end
-                        if prefixLengths.contains(scalars) && seen.insert(PrefixKey(bytes, start..<i)) {
-                            if !out.isEmpty { out.append(0x20) }
-                            out.append(contentsOf: marker.utf8)
-                            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                        }
-                        if scalars == prefixLengths.upperBound { break }
+                    }
+                    let prefix = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                    if scalars == prefixLength, seen.insert(PrefixKey(prefix)) {
+                        if !out.isEmpty { out.append(0x20) }
+                        out.append(contentsOf: marker.utf8)
+                        out.append(contentsOf: prefix)
                     }
                     while i < n && bytes[i] != 0x20 { i += 1 }
                 }
@@ -75,33 +73,28 @@ struct FullTextRow: Sendable {
     }
 }
 
-/// Up to 15 bytes of a prefix packed in two words (the length in the top byte), to find repeats without making
-/// a String of each.
+/// A prefix of two scalars (at most 8 UTF-8 bytes) packed in one word with its length, to find repeats without
+/// making a String of each.
 struct PrefixKey: Equatable {
-    static let capacity = 15
-    var low: UInt64 = 0
-    var high: UInt64 = 0
+    var bytes: UInt64 = 0
+    var count: UInt8 = 0
 
     init() {}
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-        for k in 0..<range.count {
-            let byte = UInt64(bytes[range.lowerBound + k])
-            if k < 8 { low |= byte << (8 * UInt64(k)) } else { high |= byte << (8 * UInt64(k - 8)) }
-        }
-        high |= UInt64(range.count) << 56
+    init(_ prefix: UnsafeBufferPointer<UInt8>) {
+        for (k, byte) in prefix.prefix(8).enumerated() { bytes |= UInt64(byte) << (8 * UInt64(k)) }
+        count = UInt8(min(prefix.count, 8))
     }
 
-    var isEmpty: Bool { high == 0 }
+    var isEmpty: Bool { count == 0 }
 
     /// A multiplicative hash: the keys are a few bytes of text, and SipHash (`Hashable`) cost more than the rest
     /// of the prefix work together.
     var hash: UInt64 {
-        let mixed = (low ^ (high &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+        let mixed = (bytes ^ UInt64(count) << 59) &* 0xBF58_476D_1CE4_E5B9
         return mixed ^ (mixed >> 31)
     }
 }
-
 /// An open-addressing set of ``PrefixKey``s that grows by doubling (an article has a few hundred prefixes).
 struct PrefixSet {
     private var slots = [PrefixKey](repeating: PrefixKey(), count: 1024)

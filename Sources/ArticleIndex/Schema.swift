@@ -93,33 +93,21 @@ enum Schema {
                 )
                 """)
             try FullTextTuning.apply(db, table: "article_prefix")
-            var lastID: Int64 = 0
-            while true {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT id, title, body, captions FROM articles WHERE id > ? ORDER BY id LIMIT 500
-                    """, arguments: [lastID])
-                guard let last = rows.last else { break }
+            try eachArticleBatch(db, columns: "title, body, captions") { rows in
                 for row in rows {
                     let fullText = FullTextRow(terms: try StoredText(row).terms(analyzer))
                     try db.cached("INSERT INTO article_prefix (rowid, prefixes) VALUES (?, ?)",
                                   arguments: [row["id"], fullText.prefixes])
                 }
-                lastID = last["id"]
             }
         }
         return migrator
     }
 
-    /// Compresses the stored text of every article (see ``StoredColumn``), in batches of `batchSize` rows: the v3
-    /// upgrade of an index written by an older Marsad (nothing to do in a new one). The full-text index does not
-    /// change: the text is the same.
-    static func compressStoredText(_ db: Database, batchSize: Int = 500) throws {
-        var lastID: Int64 = 0
-        while true {
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, title, body, captions, details FROM articles WHERE id > ? ORDER BY id LIMIT ?
-                """, arguments: [lastID, batchSize])
-            guard let last = rows.last else { break }
+    /// Compresses the stored text of every article (see ``StoredColumn``): the v3 upgrade of an index written by
+    /// an older Marsad (nothing to do in a new one). The full-text index does not change: the text is the same.
+    static func compressStoredText(_ db: Database) throws {
+        try eachArticleBatch(db, columns: "title, body, captions, details") { rows in
             for row in rows {
                 let text = try StoredText(row)
                 try db.cached("UPDATE articles SET body = ?, captions = ?, details = ? WHERE id = ?", arguments: [
@@ -127,6 +115,20 @@ enum Schema {
                     StoredColumn.value(for: try StoredColumn.text(row, "details")), row["id"],
                 ])
             }
+        }
+    }
+
+    /// Calls `body` with the rows of `articles` (`id` and `columns`) in id order, `batchSize` at a time, so that
+    /// a pass over 100,000 articles holds one batch in memory.
+    static func eachArticleBatch(_ db: Database, columns: String, batchSize: Int = 500,
+                                 _ body: ([Row]) throws -> Void) throws {
+        var lastID: Int64 = 0
+        while true {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, \(columns) FROM articles WHERE id > ? ORDER BY id LIMIT ?
+                """, arguments: [lastID, batchSize])
+            guard let last = rows.last else { return }
+            try body(rows)
             lastID = last["id"]
         }
     }

@@ -226,8 +226,8 @@ extension ArticleIndex {
     /// about relevance, so it is ranked the way Elasticsearch and Lucene rank every prefix query, by a constant
     /// score: articles with the prefix in their title (score 5, the title's weight) before the others (score 1),
     /// newest first within each. That needs neither positions nor columns, which is why `article_prefix` can be
-    /// small and fast to write. Matches are counted newest first up to ``SearchOptions/countLimit``; the order is exact over all of
-    /// them, so `ranked` is the total.
+    /// small and fast to write. Matches are counted newest first up to ``SearchOptions/countLimit``; the order is
+    /// exact over all of them, so `ranked` is the total.
     static func searchShortPrefix(_ db: Database, _ query: SearchQuery, _ prefix: ShortPrefix, options: SearchOptions,
                                   filters: String, filterArguments: StatementArguments,
                                   analyzer: ArabicAnalyzer) throws -> SearchResults {

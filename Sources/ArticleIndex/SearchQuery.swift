@@ -181,7 +181,7 @@ struct QueryParser {
         let lone = units.count == 1 && !units[0].negated ? units[0].prefix : nil
         return Compiled(expression: expression, phrases: includedPhrases + excludedPhrases,
                         oneCostlyPhrase: units.count == 1 && units[0].costly,
-                        shortPrefix: lone.flatMap { FullTextRow.prefixLengths.contains($0.text.unicodeScalars.count) ? $0 : nil },
+                        shortPrefix: lone.flatMap { $0.text.unicodeScalars.count == FullTextRow.prefixLength ? $0 : nil },
                         terms: terms, prefixes: prefixes)
     }
 

@@ -17,6 +17,19 @@ public enum FileReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// file, an NFS or FUSE hiccup).
     case temporary(String)
 
+    /// Why a file of this `st_mode` (a `mode_t`) is not read as an article, or nil for a regular file.
+    public init?(notRegular mode: UInt32) {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: self = .isDirectory
+        case S_IFLNK: self = .notRegular("a symbolic link, not followed")
+        case S_IFIFO: self = .notRegular("a FIFO")
+        case S_IFSOCK: self = .notRegular("a socket")
+        case S_IFCHR, S_IFBLK: self = .notRegular("a device")
+        default: self = .notRegular("unknown type")
+        }
+    }
+
     public var description: String {
         switch self {
         case .missing: "no such file"
@@ -52,14 +65,7 @@ public struct ArticleFile: Sendable {
         defer { try? fd.close() }
         var info = stat()
         guard fstat(fd.rawValue, &info) == 0 else { throw map(Errno(rawValue: errno)) }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw .isDirectory
-        case S_IFIFO: throw .notRegular("a FIFO")
-        case S_IFSOCK: throw .notRegular("a socket")
-        case S_IFCHR, S_IFBLK: throw .notRegular("a device")
-        default: throw .notRegular("unknown type")
-        }
+        if let error = FileReadError(notRegular: info.st_mode) { throw error }
         let size = Int64(info.st_size)
         if size > sizeLimit { throw .tooLarge(size: size, limit: sizeLimit) }
         var bytes = [UInt8](repeating: 0, count: Int(size) + 1)

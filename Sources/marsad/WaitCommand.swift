@@ -54,9 +54,9 @@ struct Wait: AsyncParsableCommand {
                             print("searchable: \(path)" + (r.articleID.map { " (#\($0))" } ?? ""))
                         }
                     case (nil, nil):
-                        if let kind = Self.notARegularFile(path) {
+                        if let why = Self.notARegularFile(path) {
                             // The daemon skips these: waiting for them would only time out.
-                            print("skipped: \(path): not a regular file (\(kind))")
+                            print("skipped: \(path): \(why)")
                             failed = true
                         } else {
                             print("gone: \(path)")
@@ -78,17 +78,10 @@ struct Wait: AsyncParsableCommand {
         if failed { throw ExitCode(1) }
     }
 
-    /// What is at `path` when it is there but not a regular file (which the daemon never indexes), or nil.
-    static func notARegularFile(_ path: String) -> String? {
+    /// Why the daemon skips what is at `path` when it is there but not a regular file, or nil.
+    static func notARegularFile(_ path: String) -> FileReadError? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return nil
-        case S_IFLNK: return "a symbolic link, not followed"
-        case S_IFDIR: return "a directory"
-        case S_IFIFO: return "a FIFO"
-        case S_IFSOCK: return "a socket"
-        default: return "a device"
-        }
+        return FileReadError(notRegular: info.st_mode)
     }
 }
