@@ -2,7 +2,8 @@
 // Marsad — an Arabic news drop-folder indexer for Linux.
 //
 // Targets depend one way only:
-//   ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher/Daemon → SystemdSupport → marsad
+//   FilePaths, ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher → Daemon → marsad
+//   (SystemdSupport, a leaf beside them, is glued to the daemon in marsad)
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -30,6 +31,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
+        // Byte-exact paths: keys that compare bytes (NFC and NFD names are two files), names that are not
+        // UTF-8 kept losslessly, and the one rule for temporary names. Standard library only.
+        .target(name: "FilePaths", swiftSettings: strict),
+        // statfs and pthread_setname_np, which Swift's Glibc module does not import.
+        .target(name: "CLinux"),
         // Arabic text analysis: tokenizer, normalizer, stemmer, stop words. Standard library only.
         .target(name: "ArabicText", swiftSettings: strict),
         // Turns the bytes of a dropped file into a structured `Article`. No I/O.
@@ -42,51 +48,53 @@ let package = Package(
             swiftSettings: strict),
         // libzstd from Debian's libzstd-dev: the index stores article text compressed.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        // The persistent full-text index (GRDB on SQLite, FTS5).
+        // The index behind the `ArticleStore` protocols, and its SQLite backend (GRDB, FTS5).
         .target(
             name: "ArticleIndex",
             dependencies: [
-                "ArabicText", "Articles", "CZstd",
+                "ArabicText", "Articles", "CZstd", "FilePaths",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        // Reading files from disk and feeding them through the parser into the index.
+        // The one ingest pipeline: reading files, the work queue, the workers, the single writer, the reconciler.
         .target(
             name: "Ingestion",
             dependencies: [
-                "Articles", "ArticleIndex",
+                "Articles", "ArticleIndex", "FilePaths",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict),
         // Watches a directory tree with inotify and reports what changed in it.
         .target(
             name: "InboxWatcher",
             dependencies: [
+                "CLinux", "FilePaths",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
-        // The long-running service: reconcile, the concurrent pipeline, configuration, single instance.
+        // The long-running service: the watcher and the timers feeding the pipeline, its state, configuration.
         .target(
             name: "Daemon",
             dependencies: [
-                "ArabicText", "Articles", "ArticleIndex", "Ingestion", "InboxWatcher",
+                "ArticleIndex", "FilePaths", "Ingestion", "InboxWatcher",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         // libsystemd (sd_journal_sendv, sd_notify) from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        // systemd and journald glue: journal and console log handlers, sd_notify readiness/status/watchdog.
+        // systemd and journald glue, a leaf that knows nothing of the daemon: journal and console log
+        // handlers, sd_notify readiness, status and watchdog.
         .target(
             name: "SystemdSupport",
             dependencies: [
-                "CSystemd", "Daemon",
+                "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -94,9 +102,10 @@ let package = Package(
         .executableTarget(
             name: "marsad",
             dependencies: [
-                "ArabicText", "Articles", "ArticleIndex", "Ingestion", "Daemon", "SystemdSupport",
+                "ArabicText", "Articles", "ArticleIndex", "FilePaths", "Ingestion", "Daemon", "SystemdSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
@@ -106,20 +115,21 @@ let package = Package(
             dependencies: ["ArabicText", "Articles", "ArticleIndex"],
             swiftSettings: strict),
 
+        .testTarget(name: "FilePathsTests", dependencies: ["FilePaths"], swiftSettings: strict),
         .testTarget(name: "ArabicTextTests", dependencies: ["ArabicText"],
                     resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles"],
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "ArticleIndexTests",
-                    dependencies: ["ArticleIndex", "Articles", "ArabicText",
+                    dependencies: ["ArticleIndex", "Articles", "ArabicText", "FilePaths",
                                    .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
-        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "ArticleIndex", "Articles"],
+        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "ArticleIndex", "Articles", "FilePaths"],
                     swiftSettings: strict),
-        .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher"], swiftSettings: strict),
+        .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher", "FilePaths"], swiftSettings: strict),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ArticleIndex", "Ingestion"],
                     swiftSettings: strict),
-        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", "Daemon"], swiftSettings: strict),
+        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(name: "MarsadCLITests", dependencies: ["marsad"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -5,55 +5,7 @@
 //     plus every scalar that can be the second half of a canonical composition (NFC "Maybe"),
 //     and the Hangul vowel and trailing-consonant jamo (composed algorithmically).
 //
-// Regenerate with this script (python3), redirecting its output to this file:
-//
-//     # Generates Sources/ArabicText/CompatibilityData.swift from Python's unicodedata.
-//     import unicodedata as u, sys
-//     entries=[]
-//     for cp in range(0x110000):
-//         if 0xD800<=cp<0xE000: continue
-//         c=chr(cp); k=u.normalize('NFKC',c)
-//         if k!=c: entries.append((cp,[ord(x) for x in k]))
-//     lines=[]; i=0
-//     while i<len(entries):
-//         cp,m=entries[i]
-//         if len(m)==1:
-//             j=i
-//             while (j+1<len(entries) and len(entries[j+1][1])==1 and entries[j+1][0]==entries[j][0]+1
-//                    and entries[j+1][1][0]-entries[j+1][0]==m[0]-cp): j+=1
-//             if j>i: lines.append('%X-%X>%X'%(cp,entries[j][0],m[0])); i=j+1; continue
-//         lines.append('%X>%s'%(cp,' '.join('%X'%x for x in m))); i+=1
-//     seconds=set()
-//     for cp in range(0x110000):
-//         if 0xD800<=cp<0xE000: continue
-//         d=u.decomposition(chr(cp))
-//         if d and not d.startswith('<'):
-//             p=d.split()
-//             if len(p)==2 and u.normalize('NFC',chr(cp))==chr(cp): seconds.add(int(p[1],16))
-//     seconds |= set(range(0x1161,0x1176)) | set(range(0x11A8,0x11C3))   # Hangul V and T jamo
-//     s=sorted(seconds); ranges=[]
-//     for x in s:
-//         if ranges and ranges[-1][1]==x-1: ranges[-1][1]=x
-//         else: ranges.append([x,x])
-//     out=sys.stdout
-//     out.write('''// GENERATED FILE — do not edit by hand. Unicode %s, from Python's `unicodedata`:
-//     //
-//     //     for every scalar c whose NFKC form differs from c:  "C>M1 M2 …"  (hex), or
-//     //     "FIRST-LAST>T" for a run of scalars mapping one-to-one onto consecutive scalars from T;
-//     //     plus every scalar that can be the second half of a canonical composition (NFC "Maybe"),
-//     //     and the Hangul vowel and trailing-consonant jamo (composed algorithmically).
-//     //
-//     // Regenerate with this script (python3), redirecting its output to this file:
-//     //
-//     ''' % u.unidata_version)
-//     for line in open(__file__).read().splitlines(): out.write('//     '+line+'\n' if line else '//\n')
-//     out.write('\n/// Per-scalar NFKC mappings, one per line; see the header of this file for the format.\n')
-//     out.write('let compatibilityMappingData = """\n')
-//     out.write('\n'.join(lines)); out.write('\n"""\n\n')
-//     out.write('/// Scalars that NFC may compose with the scalar before them (NFC_Quick_Check = Maybe).\n')
-//     out.write('let compositionSecondRanges: [ClosedRange<UInt32>] = [\n')
-//     for a,b in ranges: out.write('    0x%X...0x%X,\n'%(a,b))
-//     out.write(']\n')
+// Regenerate with scripts/gen-compatibility-data --write
 
 /// Per-scalar NFKC mappings, one per line; see the header of this file for the format.
 let compatibilityMappingData = """

@@ -1,18 +1,19 @@
 import Foundation
+public import FilePaths
 import GRDB
 
 extension ArticleIndex {
     /// The ledger rows of every path below `directory` (a path prefix ending without `/`), keyed by path.
     /// This is what reconcile compares the tree against: one query, no file reads.
-    public func fileRecords(under directory: String) async throws -> [String: FileRecord] {
+    public func fileRecords(under directory: String) async throws -> [PathKey: FileRecord] {
         try await mapErrors {
             try await pool.read { db in
                 let cursor = try Row.fetchCursor(db, sql: Self.recordQuery + " WHERE f.path >= ? AND f.path < ?",
                                                  arguments: Self.prefixRange(directory))
-                var records: [String: FileRecord] = [:]
+                var records: [PathKey: FileRecord] = [:]
                 while let row = try cursor.next() {
                     let record = Self.record(row)
-                    records[record.path] = record
+                    records[PathKey(record.path)] = record
                 }
                 return records
             }

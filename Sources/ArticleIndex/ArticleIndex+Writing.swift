@@ -13,6 +13,17 @@ extension ArticleIndex {
         }
     }
 
+    public func restamp(path: String, stamp: FileStamp) async throws {
+        try await mapErrors {
+            try await pool.write { db in
+                try db.cached("""
+                    UPDATE files SET byte_size = ?, mtime = ?, device = ?, inode = ?, updated_at = ? WHERE path = ?
+                    """, arguments: [stamp.byteSize, stamp.mtime, Int64(bitPattern: stamp.device),
+                                     Int64(bitPattern: stamp.inode), Date().timeIntervalSince1970, path])
+            }
+        }
+    }
+
     public func recordFailure(path: String, stamp: FileStamp?, contentSHA256: String?, reason: String) async throws {
         try await mapErrors {
             try await pool.write { db in

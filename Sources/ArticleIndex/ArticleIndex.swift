@@ -25,6 +25,7 @@ public final class ArticleIndex: ArticleStore {
     }
 
     public let path: String
+    public var location: String { path }
     let pool: DatabasePool
     let analyzer: ArabicAnalyzer
     /// Whether the index has `article_prefix` (schema v4; an older index opened read-only has not, and its
@@ -119,6 +120,10 @@ public final class ArticleIndex: ArticleStore {
         }
         var config = Configuration()
         config.readonly = true
+        // Wait for other connections as the main pool does: a reader (`marsad status`) may hold a lock just
+        // as the daemon starts, for instance while it recovers the WAL of a killed daemon. GRDB's default
+        // (fail at once) made about 4 starts in 10 exit with "database is locked" beside a status loop.
+        config.busyMode = .timeout(10)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
@@ -148,9 +153,12 @@ public final class ArticleIndex: ArticleStore {
             switch db.resultCode {
             case .SQLITE_NOTADB: return .notAnIndex(path: path, reason: "it is not an SQLite database")
             case .SQLITE_CORRUPT: return .corrupt(path: path, reason: db.message ?? "corrupt")
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(db.message ?? "database is locked")
+            // SQLite turns a write that fails with ENOSPC into SQLITE_FULL (os_unix.c, unixWrite).
+            case .SQLITE_FULL: return .diskFull(db.message ?? "database or disk is full")
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_IOERR:
                 return .corrupt(path: path, reason: db.message ?? "\(db.resultCode)")
-            default: return .database(db.message ?? "\(db)")
+            default: return .database(db.message ?? "\(db)", code: db.resultCode.primaryResultCode.rawValue)
             }
         }
         return .database("\(error)")

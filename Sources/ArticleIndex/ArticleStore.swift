@@ -1,3 +1,5 @@
+public import FilePaths
+
 /// What happened to one file handed to the index.
 public enum StoreOutcome: Sendable, Hashable {
     /// A new article was added.
@@ -10,31 +12,56 @@ public enum StoreOutcome: Sendable, Hashable {
     case duplicate(of: Int64)
 }
 
-/// The narrow interface between Marsad and the storage behind its index.
+/// What readers need from an index: the CLI's `search`, `show`, `status` and `wait`, the pipeline's ledger
+/// look-ups, and (next) `marsad serve`.
 ///
-/// Everything the ingest pipeline, the watcher and the CLI need goes through these calls, so that another
-/// backend (PostgreSQL, for deployments that outgrow one machine) can stand in for ``ArticleIndex``.
-public protocol ArticleStore: Sendable {
+/// ``ArticleIndex`` (SQLite) conforms; a second backend (PostgreSQL) conforms the same way, and nothing
+/// above this protocol changes. Paths are `String`s as Marsad keeps them (see `FileName` in FilePaths for
+/// names that are not UTF-8); dictionaries of paths are keyed by `PathKey`, which compares bytes.
+public protocol ArticleReading: Sendable {
+    /// Where the index is, for messages (a file path, or a database URL without its password).
+    var location: String { get }
+    /// Ranked full-text search.
+    func search(_ query: SearchQuery, options: SearchOptions) async throws -> SearchResults
+    /// Counts and facts for `marsad status`.
+    func status() async throws -> IndexStatus
+    /// Articles in the index.
+    func articleCount() async throws -> Int
+    /// One stored article, by id or by one of its paths.
+    func article(id: Int64?, path: String?) async throws(IndexError) -> StoredArticle?
+    /// The ledger row of a path, if it was seen.
+    func fileRecord(path: String) async throws -> FileRecord?
+    /// The ledger rows of `paths` that the index has seen, in one read.
+    func fileRecords(paths: [String]) async throws -> [PathKey: FileRecord]
+    /// The ledger rows of every path below a directory.
+    func fileRecords(under directory: String) async throws -> [PathKey: FileRecord]
+    /// Paths of articles made by an older parser, to parse again.
+    func stalePaths(limit: Int) async throws -> [String]
+    /// Whether the full-text index was built with another analyzer than this one, and must be rebuilt.
+    func needsReindex() async throws(IndexError) -> Bool
+    /// Closes the connections; further calls fail.
+    func close() throws
+}
+
+/// What the pipeline's single writer needs from an index: every change to it goes through these calls.
+public protocol ArticleWriting: Sendable {
     /// Stores a batch of analyzed articles in one transaction, each replacing whatever its path held before.
     func store(_ documents: [IndexDocument]) async throws -> [StoreOutcome]
+    /// Records a new stamp for a path whose content did not change (`touch`, `rsync -t`, a restore).
+    func restamp(path: String, stamp: FileStamp) async throws
     /// Records that a file could not be indexed. An article from its last good version stays searchable.
     func recordFailure(path: String, stamp: FileStamp?, contentSHA256: String?, reason: String) async throws
     /// Forgets a path. Its article leaves the index unless another path holds the same content.
     func remove(path: String) async throws
     /// Moves a path (a file renamed inside the inbox): the article stays, only its path changes.
     func rename(from: String, to: String) async throws
-    /// The ledger rows of every path below a directory, keyed by path.
-    func fileRecords(under directory: String) async throws -> [String: FileRecord]
     /// Forgets every path below a directory.
     func removeAll(under directory: String) async throws
     /// Moves every path below `from` to the same place below `to`.
     func renameAll(under from: String, to: String) async throws
-    /// The ledger row of a path, if it was seen.
-    func fileRecord(path: String) async throws -> FileRecord?
-    /// The ledger rows of `paths` that the index has seen, keyed by path, in one read.
-    func fileRecords(paths: [String]) async throws -> [String: FileRecord]
-    /// Ranked full-text search.
-    func search(_ query: SearchQuery, options: SearchOptions) async throws -> SearchResults
-    /// Counts and facts for `marsad status`.
-    func status() async throws -> IndexStatus
+    /// Rebuilds the full-text index with the current analyzer; `progress` gets (done, total).
+    func reindex(batchSize: Int, progress: @Sendable (Int, Int) -> Void) async throws(IndexError)
 }
+
+/// An index to read and write: what the daemon and `marsad ingest` hold.
+public typealias ArticleStore = ArticleReading & ArticleWriting

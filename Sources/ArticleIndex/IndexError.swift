@@ -12,8 +12,14 @@ public enum IndexError: Error, Sendable, CustomStringConvertible {
     case needsReindex(path: String, found: Int, current: Int)
     /// A search query could not be understood.
     case invalidQuery(String)
-    /// Any other database error.
-    case database(String)
+    /// The database stayed locked by another connection past the busy timeout (`SQLITE_BUSY`,
+    /// `SQLITE_LOCKED`): a temporary fault, to be waited out and retried.
+    case busy(String)
+    /// The disk or the filesystem holding the index is full (`SQLITE_FULL`, or an I/O error with `ENOSPC`):
+    /// a temporary fault, to be waited out and retried once space returns.
+    case diskFull(String)
+    /// Any other database error, with SQLite's primary result code when it came from SQLite.
+    case database(String, code: Int32? = nil)
 
     public var description: String {
         switch self {
@@ -29,8 +35,21 @@ public enum IndexError: Error, Sendable, CustomStringConvertible {
             "\(path) was built with analyzer version \(found), this Marsad uses \(current): run `marsad reindex`."
         case .invalidQuery(let message):
             message
-        case .database(let message):
+        case .busy(let message):
+            "database busy: \(message)"
+        case .diskFull(let message):
+            "disk full: \(message)"
+        case .database(let message, _):
             "database error: \(message)"
+        }
+    }
+
+    /// Whether trying again later may succeed: the database was busy or the disk full. A writer holds its
+    /// batch and retries; it never records a file as failed for such an error.
+    public var isTemporary: Bool {
+        switch self {
+        case .busy, .diskFull: true
+        default: false
         }
     }
 }

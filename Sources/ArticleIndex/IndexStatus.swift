@@ -1,5 +1,6 @@
 import Foundation
 public import Articles
+public import FilePaths
 import ArabicText
 import GRDB
 
@@ -169,14 +170,14 @@ extension ArticleIndex {
     }
 
     /// The ledger rows of `paths` that Marsad has seen, keyed by path: one read for a worker's whole chunk.
-    public func fileRecords(paths: [String]) async throws -> [String: FileRecord] {
+    public func fileRecords(paths: [String]) async throws -> [PathKey: FileRecord] {
         try await mapErrors {
             try await pool.read { db in
                 let statement = try db.cachedStatement(sql: Self.recordQuery + " WHERE f.path = ?")
-                var records: [String: FileRecord] = [:]
+                var records: [PathKey: FileRecord] = [:]
                 for path in paths {
                     if let record = try Row.fetchOne(statement, arguments: [path]).map(Self.record) {
-                        records[path] = record
+                        records[PathKey(path)] = record
                     }
                 }
                 return records

@@ -23,11 +23,44 @@ public struct DaemonStatus: Sendable, Codable, Hashable {
     public var watchedDirectories: Int
     /// Subtrees polled instead of watched, with the reason.
     public var degraded: [String]
+    /// Why the writer cannot write to the index right now ("disk full: …", "database busy: …"), while it waits
+    /// the fault out; nil when it can.
+    public var indexDegraded: String?
 
     enum CodingKeys: String, CodingKey {
         case pid, inbox, mode, state, startedAt = "started_at", updatedAt = "updated_at", queueDepth = "queue_depth", articles
         case indexedSinceStart = "indexed_since_start", failedSinceStart = "failed_since_start"
         case ingestRate = "ingest_rate", watchedDirectories = "watched_directories", degraded
+        case indexDegraded = "index_degraded"
+    }
+
+    public init(pid: Int32, inbox: String, mode: String, state: String, startedAt: Double, updatedAt: Double,
+                queueDepth: Int, articles: Int, indexedSinceStart: Int, failedSinceStart: Int, ingestRate: Double,
+                watchedDirectories: Int, degraded: [String], indexDegraded: String? = nil) {
+        self.pid = pid
+        self.inbox = inbox
+        self.mode = mode
+        self.state = state
+        self.startedAt = startedAt
+        self.updatedAt = updatedAt
+        self.queueDepth = queueDepth
+        self.articles = articles
+        self.indexedSinceStart = indexedSinceStart
+        self.failedSinceStart = failedSinceStart
+        self.ingestRate = ingestRate
+        self.watchedDirectories = watchedDirectories
+        self.degraded = degraded
+        self.indexDegraded = indexDegraded
+    }
+
+    /// The one-line summary systemd shows as the unit's STATUS=.
+    public var summary: String {
+        var parts = ["\(state) \(inbox)", "\(articles.formatted()) articles"]
+        parts.append("queue \(queueDepth)")
+        if failedSinceStart > 0 { parts.append("\(failedSinceStart) failed") }
+        if !degraded.isEmpty { parts.append("polling \(degraded.count) folder(s)") }
+        if let indexDegraded { parts.append("degraded: \(indexDegraded)") }
+        return parts.joined(separator: " · ")
     }
 
     public static func path(database: String) -> String { database + ".status.json" }

@@ -1,3 +1,5 @@
+import FilePaths
+
 /// One `struct inotify_event` as the kernel wrote it, with its name decoded.
 struct RawInotifyEvent: Sendable, Hashable {
     /// The watch descriptor of the directory the event happened in (or to); -1 for a queue overflow.
@@ -8,10 +10,8 @@ struct RawInotifyEvent: Sendable, Hashable {
     /// are one `rename(2)`.
     var cookie: UInt32
     /// The name of the entry inside the watched directory; empty for events about the directory itself.
+    /// A name that is not valid UTF-8 keeps its bytes escaped (``FileName``), so its path still opens.
     var name: String
-    /// Whether `name` is the exact bytes the kernel sent. A name that is not valid UTF-8 is decoded with
-    /// replacement characters, so the path built from it names no file on disk.
-    var nameIsExact: Bool = true
 
     var isDirectory: Bool { mask.contains(.isDirectory) }
 }
@@ -48,13 +48,7 @@ enum EventDecoder {
             var event = RawInotifyEvent(wd: wd, mask: InotifyMask(rawValue: mask), cookie: cookie, name: "")
             if length > 0 {
                 let field = UnsafeRawBufferPointer(rebasing: bytes[nameStart..<(nameStart + length)])
-                let nameBytes = field.prefix { $0 != 0 }
-                if let exact = String(validating: nameBytes, as: UTF8.self) {
-                    event.name = exact
-                } else {
-                    event.name = String(decoding: nameBytes, as: UTF8.self)
-                    event.nameIsExact = false
-                }
+                event.name = FileName.decode(field.prefix { $0 != 0 })
             }
             events.append(event)
             offset = nameStart + length
@@ -66,7 +60,7 @@ enum EventDecoder {
     static func encode(_ events: [RawInotifyEvent]) -> [UInt8] {
         var bytes: [UInt8] = []
         for event in events {
-            let name = Array(event.name.utf8)
+            let name = FileName.systemBytes(event.name)
             let length = name.isEmpty ? 0 : (name.count + 1 + 15) / 16 * 16
             withUnsafeBytes(of: event.wd) { bytes += $0 }
             withUnsafeBytes(of: event.mask.rawValue) { bytes += $0 }

@@ -21,7 +21,7 @@ struct FilesystemKind: Sendable, Hashable {
 
     /// The kind of the filesystem holding `path`, or nil when `statfs` fails (the path vanished).
     static func of(path: String) -> FilesystemKind? {
-        GlibcGaps.filesystemMagic(ofPath: path).map(FilesystemKind.init(magic:))
+        LinuxCalls.filesystemMagic(ofPath: path).map(FilesystemKind.init(magic:))
     }
 
     /// Why a directory on this filesystem is polled, for ``InboxEvent/degraded(path:reason:)``.

@@ -9,6 +9,7 @@
 /// | event | what the consumer does |
 /// | --- | --- |
 /// | ``fileWritten(_:)``, ``fileMovedIn(_:)`` | ingest the path if it is (still) a regular file; if it is gone, nothing (a later event says why) |
+/// | ``fileChanged(_:)`` | look at the file's stamp again: a new mtime over the same content is recorded, not re-parsed |
 /// | ``fileRemoved(_:)`` | forget the path, unless a file is there again |
 /// | ``fileRenamed(from:to:)`` | forget `from` (unless it exists again), ingest `to`; an unchanged content hash makes this a cheap path update |
 /// | ``directoryAppeared(_:)`` | scan the directory recursively and ingest what it holds |
@@ -30,6 +31,9 @@ public enum InboxEvent: Sendable, Hashable {
     /// place from a name the watcher ignores (IN_MOVED_TO without a matching watched IN_MOVED_FROM: `mv` from
     /// elsewhere, rsync's temp-then-rename), or hard-linked into the tree (`ln`, `cp -l`).
     case fileMovedIn(String)
+    /// A file's metadata changed without a write (IN_ATTRIB): `touch`, `rsync -t`, `tar` and `utime()` set its
+    /// mtime; `chmod` and `chown` its mode and owner.
+    case fileChanged(String)
     /// A file left the tree: deleted, moved out (IN_DELETE, or IN_MOVED_FROM with no matching IN_MOVED_TO
     /// within 20 ms), or renamed to a name the watcher ignores.
     case fileRemoved(String)

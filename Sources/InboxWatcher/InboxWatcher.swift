@@ -1,3 +1,4 @@
+import FilePaths
 public import Logging
 import Synchronization
 
@@ -46,8 +47,8 @@ import Synchronization
 ///   them. A file written through a descriptor that stays open, or linked into place from an `O_TMPFILE`, is
 ///   found only by a scan.
 /// - Hidden directories (`.git`, `.Trash-0`) and symbolic links to directories are not watched or followed.
-/// - File names that are not valid UTF-8 are reported with replacement characters (a warning is logged);
-///   directories with such names are reported as degraded.
+/// - File names that are not valid UTF-8 are reported with their bytes escaped (see `FileName` in FilePaths),
+///   so the paths in events open the files they name.
 /// - Changes made by other machines on network filesystems: those subtrees are ``InboxEvent/degraded(path:reason:)``.
 /// - A subtree degraded by the watch limit stays unwatched (and polled by the consumer) until it is renamed,
 ///   an overflow re-walks the tree, or the watcher is restarted after the limit was raised.
@@ -177,13 +178,9 @@ public final class InboxWatcher: Sendable {
         stop()
     }
 
-    /// Whether a file name is a temporary one, whose events are not reported: dotfiles (`.x.txt.AbC123` is
-    /// rsync's temporary name, `.#x.txt` an Emacs lock, `.x.txt.swp` a Vim swap file), and names ending in
-    /// `.tmp`, `.part` (Firefox, wget, curl), `.crdownload` (Chrome), `.swp` or `~` (editors' backups).
-    ///
-    /// The same rules as `FileFilter.isTemporary` in Ingestion, so a scan and the events agree.
+    /// Whether a file name is a temporary one, whose events are not reported (``TemporaryName``, the rule the
+    /// folder walk uses too).
     public static func isTemporaryName(_ name: String) -> Bool {
-        name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".tmp") || name.hasSuffix(".part")
-            || name.hasSuffix(".swp") || name.hasSuffix(".crdownload")
+        TemporaryName.matches(name)
     }
 }

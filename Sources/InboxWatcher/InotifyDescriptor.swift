@@ -1,4 +1,6 @@
+import FilePaths
 import Glibc
+import SystemPackage
 
 /// An inotify instance and the pipe that interrupts waiting on it.
 ///
@@ -31,8 +33,8 @@ final class InotifyDescriptor {
     /// Adds a watch (or updates the mask of an existing one) on the directory at `path`; returns its watch
     /// descriptor, or the `errno` of the failure.
     func addWatch(_ path: String, mask: InotifyMask) -> Result<Int32, Errno> {
-        let wd = inotify_add_watch(fd, path, mask.rawValue)
-        return wd >= 0 ? .success(wd) : .failure(Errno(errno))
+        let wd = FileName.withPlatformPath(path) { inotify_add_watch(fd, $0, mask.rawValue) }
+        return wd >= 0 ? .success(wd) : .failure(Errno(rawValue: errno))
     }
 
     /// Removes a watch. The kernel answers with an `IN_IGNORED` event for it. Failure (the watch is already
@@ -49,7 +51,7 @@ final class InotifyDescriptor {
             let code = errno
             if code == EINTR { continue }
             if code == EAGAIN || code == EWOULDBLOCK { return .success(0) }
-            return .failure(Errno(code))
+            return .failure(Errno(rawValue: code))
         }
     }
 

@@ -13,6 +13,8 @@ struct InotifyMask: OptionSet, Sendable, Hashable {
 
     // MARK: Events
 
+    /// Metadata changed: mode, owner, timestamps (`touch`, `utime()`, `rsync -t`), link count.
+    static let attrib = InotifyMask(rawValue: 0x0000_0004)
     /// A file opened for writing was closed: the moment a `cp`, a `>` redirection or an editor's save is done.
     static let closeWrite = InotifyMask(rawValue: 0x0000_0008)
     /// An entry was renamed away from the watched directory (the first half of a rename).
@@ -52,18 +54,19 @@ struct InotifyMask: OptionSet, Sendable, Hashable {
 
     /// The mask of every directory below the root.
     ///
-    /// Files report `closeWrite` (written), `movedFrom`/`movedTo` (renamed) and `delete`; `create` is needed for
-    /// new directories (and hard links, which are never written). Nothing noisy (`IN_MODIFY`, `IN_ACCESS`,
+    /// Files report `closeWrite` (written), `movedFrom`/`movedTo` (renamed), `delete`, and `attrib` (an mtime
+    /// set without a write: `touch`, `rsync -t`, `tar`; without it the ledger kept the old stamp until the next
+    /// timed reconcile); `create` is needed for new directories (and hard links, which are never written). Nothing noisy (`IN_MODIFY`, `IN_ACCESS`,
     /// `IN_OPEN`) is asked for: each event costs a slot in a kernel queue of 16,384 by default.
     static let subdirectoryWatch: InotifyMask = [
-        .closeWrite, .movedFrom, .movedTo, .create, .delete, .deleteSelf,
+        .attrib, .closeWrite, .movedFrom, .movedTo, .create, .delete, .deleteSelf,
         .onlyDirectory, .dontFollow, .excludeUnlinked,
     ]
 
     /// The mask of the root: the same, plus `moveSelf` (the root renamed away is the root vanishing), and
     /// following a symbolic link given as the root.
     static let rootWatch: InotifyMask = [
-        .closeWrite, .movedFrom, .movedTo, .create, .delete, .deleteSelf, .moveSelf,
+        .attrib, .closeWrite, .movedFrom, .movedTo, .create, .delete, .deleteSelf, .moveSelf,
         .onlyDirectory, .excludeUnlinked,
     ]
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// Starts a detached POSIX thread.
 ///
@@ -21,7 +22,7 @@ enum ReaderThread {
         }, context)
         guard result == 0 else {
             Unmanaged<Body>.fromOpaque(context).release()
-            throw .inotifyUnavailable(reason: "cannot start the reader thread: \(Errno(result))")
+            throw .inotifyUnavailable(reason: "cannot start the reader thread: \(Errno(rawValue: result))")
         }
         pthread_detach(thread)
     }

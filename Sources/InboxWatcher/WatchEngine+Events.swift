@@ -1,3 +1,4 @@
+import FilePaths
 import Glibc
 
 /// Turning kernel events into ``InboxEvent``s, and keeping the watch table in step with them.
@@ -51,11 +52,6 @@ extension WatchEngine {
         }
         guard let directory = table.path(of: event.wd) else { return }
         let relative = RelativePath.join(directory, event.name)
-        if !event.nameIsExact {
-            logger.warning(
-                "a file name is not valid UTF-8; it is reported with replacement characters and cannot be opened",
-                metadata: ["path": "\(absolute(relative))"])
-        }
         if event.isDirectory {
             if mask.contains(.create) {
                 arrived(relative, movedIn: false, into: &batch)
@@ -73,6 +69,8 @@ extension WatchEngine {
             batch.append(.fileMovedIn(absolute(relative)))
         } else if mask.contains(.delete) {
             batch.append(.fileRemoved(absolute(relative)))
+        } else if mask.contains(.attrib) {
+            batch.append(.fileChanged(absolute(relative)))
         } else if mask.contains(.create), isHardLink(absolute(relative)) {
             // `ln` and `cp -l` make a complete file appear without ever opening it for writing: no IN_CLOSE_WRITE
             // will follow. A file created by open(O_CREAT) has one link, and its IN_CLOSE_WRITE says when it is
@@ -221,7 +219,7 @@ extension WatchEngine {
         guard !rootPresent, now >= nextRootCheck else { return }
         nextRootCheck = now + options.rootRecheckInterval
         var info = stat()
-        guard stat(root, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return }
+        guard FileName.withPlatformPath(root, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return }
         var batch: [InboxEvent] = []
         if let failure = watchRoot(events: &batch) {
             logger.debug("the root is back but cannot be watched yet: \(failure)")
@@ -270,6 +268,6 @@ extension WatchEngine {
     /// Whether `path` is a regular file with more than one link (a hard link just made).
     private func isHardLink(_ path: String) -> Bool {
         var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_nlink > 1
+        return FileName.withPlatformPath(path) { lstat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_nlink > 1
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// The reader thread's loop: wait, read, decode, pair, translate, hand over.
 ///
@@ -18,7 +19,7 @@ extension WatchEngine {
 
     /// Runs until `stop()`; then closes the descriptors and ends the consumer's stream.
     func run() {
-        GlibcGaps.nameCurrentThread("marsad-inotify")
+        LinuxCalls.nameCurrentThread("marsad-inotify")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferSize, alignment: 16)
         defer { buffer.deallocate() }
         var descriptors = [
@@ -32,7 +33,7 @@ extension WatchEngine {
             let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
             if ready < 0 {
                 if errno == EINTR { continue }
-                logger.error("poll failed: \(Errno(errno)); the watcher stops")
+                logger.error("poll failed: \(Errno(rawValue: errno)); the watcher stops")
                 break
             }
             if descriptors[1].revents != 0 { break }

@@ -1,4 +1,6 @@
+import FilePaths
 import Glibc
+import SystemPackage
 import Logging
 
 /// The watcher's state and the only code that changes it: the watch table, the rename pairing, the list of
@@ -161,7 +163,7 @@ final class WatchEngine: @unchecked Sendable {
         }
         let result: Result<Int32, Errno>
         if let limit = options.watchLimitForTesting, table.watch(at: relative) == nil, table.count >= limit {
-            result = .failure(Errno(ENOSPC))
+            result = .failure(Errno(rawValue: ENOSPC))
         } else {
             result = inotify.addWatch(path, mask: relative.isEmpty ? .rootWatch : .subdirectoryWatch)
         }
@@ -174,10 +176,10 @@ final class WatchEngine: @unchecked Sendable {
             case .alreadyThere: return .known
             case .relocated: return .relocated
             }
-        case .failure(let error) where error.code == ENOSPC:
+        case .failure(let error) where error.rawValue == ENOSPC:
             reportDegraded(relative, cause: .watchLimit, events: &events)
             return .degraded
-        case .failure(let error) where [ENOENT, ENOTDIR, ELOOP].contains(error.code):
+        case .failure(let error) where [ENOENT, ENOTDIR, ELOOP].contains(error.rawValue):
             return .vanished
         case .failure(let error):
             reportDegraded(relative, cause: .failure("cannot watch it (\(error))"), events: &events)
@@ -188,10 +190,10 @@ final class WatchEngine: @unchecked Sendable {
     /// The non-hidden subdirectories of a watched directory. Symbolic links are not followed.
     private func subdirectories(of relative: String, events: inout [InboxEvent]) -> [String] {
         let path = absolute(relative)
-        guard let handle = opendir(path) else {
+        guard let handle = FileName.withPlatformPath(path, { opendir($0) }) else {
             let code = errno
             if code != ENOENT, code != ENOTDIR {
-                reportDegraded(relative, cause: .failure("cannot list it (\(Errno(code)))"), events: &events)
+                reportDegraded(relative, cause: .failure("cannot list it (\(Errno(rawValue: code)))"), events: &events)
             }
             return []
         }
@@ -200,23 +202,14 @@ final class WatchEngine: @unchecked Sendable {
         while let entry = readdir(handle) {
             var type = entry.pointee.d_type
             guard type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) else { continue }
-            let (exact, lossy) = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let name = raw.bindMemory(to: CChar.self).baseAddress!
-                return (String(validatingCString: name), String(cString: name))
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                FileName.decode(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
-            if lossy == "." || lossy == ".." || Self.isHiddenDirectory(lossy) { continue }
-            guard let name = exact else {
-                // A path built from a repaired name would name nothing on disk.
-                if type == UInt8(DT_DIR) {
-                    let cause = DegradedCause.failure("its name is not valid UTF-8, so it cannot be watched or reported")
-                    reportDegraded(RelativePath.join(relative, lossy), cause: cause, events: &events)
-                }
-                continue
-            }
+            if name == "." || name == ".." || Self.isHiddenDirectory(name) { continue }
             let child = RelativePath.join(relative, name)
             if type == UInt8(DT_UNKNOWN) {
                 var info = stat()
-                guard lstat(absolute(child), &info) == 0 else { continue }
+                guard FileName.withPlatformPath(absolute(child), { lstat($0, &info) }) == 0 else { continue }
                 type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_UNKNOWN)
             }
             if type == UInt8(DT_DIR) { found.append(child) }

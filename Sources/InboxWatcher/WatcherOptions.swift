@@ -16,7 +16,7 @@ struct WatcherOptions: Sendable {
     /// degraded path without exhausting the machine-wide limit.
     var watchLimitForTesting: Int?
     /// The `statfs` magic of the filesystem holding a path (tests pretend a directory is on NFS).
-    var filesystemMagic: @Sendable (String) -> UInt32? = { GlibcGaps.filesystemMagic(ofPath: $0) }
+    var filesystemMagic: @Sendable (String) -> UInt32? = { LinuxCalls.filesystemMagic(ofPath: $0) }
 }
 
 /// What the reader thread and the ``InboxWatcher`` façade share. Everything in it is safe to use from any thread.

@@ -1,5 +1,6 @@
 public import ArticleIndex
 import Articles
+import FilePaths
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -58,7 +59,8 @@ public struct ArticleFile: Sendable {
     public static func read(_ path: String, sizeLimit: Int64 = defaultSizeLimit) throws(FileReadError) -> ArticleFile {
         let fd: FileDescriptor
         do {
-            fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.nonBlocking, .closeOnExec, .noFollow])
+            let name = FileName.withPlatformPath(path) { FilePath(platformString: $0) }
+            fd = try FileDescriptor.open(name, .readOnly, options: [.nonBlocking, .closeOnExec, .noFollow])
         } catch {
             throw map(error)
         }
@@ -110,7 +112,7 @@ extension ArticleFile {
     /// The stamp of a regular file at `path`, or nil when there is none (a symbolic link is not followed).
     public static func stamp(_ path: String) -> FileStamp? {
         var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard FileName.withPlatformPath(path, { lstat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         return FileStamp(byteSize: Int64(info.st_size),
                          mtime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9,
                          device: UInt64(info.st_dev), inode: UInt64(info.st_ino))

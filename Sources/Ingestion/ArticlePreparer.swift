@@ -30,6 +30,9 @@ public enum Preparation: Sendable {
     case document(IndexDocument)
     /// The index already holds this file as it is.
     case unchanged(String)
+    /// The index holds this content for the path, under an older stamp (`touch`, `rsync -t`, `tar`): only the
+    /// new stamp is recorded, nothing is parsed.
+    case restamped(String, FileStamp)
     /// Nothing is at the path any more.
     case missing(String)
     case failed(PreparationFailure)
@@ -37,7 +40,7 @@ public enum Preparation: Sendable {
     public var path: String {
         switch self {
         case .document(let doc): doc.path
-        case .unchanged(let path), .missing(let path): path
+        case .unchanged(let path), .missing(let path), .restamped(let path, _): path
         case .failed(let failure): failure.path
         }
     }
@@ -85,10 +88,10 @@ public struct ArticlePreparer: Sendable {
         }
         let sha = ArticleParser.sha256Hex(file.bytes)
         // Same content and the same stamp: nothing to do. Same content under a new stamp (`touch`, a restore
-        // from backup) goes on to the writer once, which records the new stamp: otherwise every reconcile would
-        // read and hash the file again.
-        if let record, record.isCurrent(sha: sha), record.stamp == file.stamp {
-            return .unchanged(path)
+        // from backup) goes to the writer as a new stamp, unparsed: otherwise every reconcile would read and
+        // hash the file again, and `marsad wait` would not see the file as indexed.
+        if let record, record.isCurrent(sha: sha) {
+            return record.stamp == file.stamp ? .unchanged(path) : .restamped(path, file.stamp)
         }
         do throws(ArticleParseError) {
             let article = try parser.parse(file.bytes, format: Self.format(of: path), contentSHA256: sha)

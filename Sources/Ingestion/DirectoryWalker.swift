@@ -1,4 +1,4 @@
-import SystemPackage
+import FilePaths
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +21,7 @@ public struct DirectoryWalker: Sendable {
         var unreadable: [(String, String)] = []
         var stack = [root]
         while let dir = stack.popLast() {
-            guard let handle = opendir(dir) else {
+            guard let handle = FileName.withPlatformPath(dir, { opendir($0) }) else {
                 unreadable.append((dir, String(cString: strerror(errno))))
                 continue
             }
@@ -29,14 +29,14 @@ public struct DirectoryWalker: Sendable {
             var names: [String] = []
             while let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                    FileName.decode(cString: raw.bindMemory(to: CChar.self).baseAddress!)
                 }
                 if name == "." || name == ".." { continue }
                 let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
                 var type = Int32(entry.pointee.d_type)
                 if type == Int32(DT_UNKNOWN) {
                     var info = stat()
-                    guard lstat(path, &info) == 0 else { continue }
+                    guard FileName.withPlatformPath(path, { lstat($0, &info) }) == 0 else { continue }
                     type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR)
                         : (info.st_mode & S_IFMT) == S_IFREG ? Int32(DT_REG) : Int32(DT_UNKNOWN)
                 }
@@ -47,8 +47,9 @@ public struct DirectoryWalker: Sendable {
                 }
             }
             closedir(handle)
-            files += names.sorted()
-            stack += subdirs.sorted().reversed()
+            // Byte order: canonically equal names (NFC and NFD) stay two entries, in a stable order.
+            files += names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            stack += subdirs.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.reversed()
         }
         return (files, unreadable)
     }

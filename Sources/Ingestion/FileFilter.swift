@@ -1,3 +1,4 @@
+import FilePaths
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,10 +25,9 @@ public struct FileFilter: Sendable, Hashable {
         self.exclude = exclude
     }
 
-    /// Whether a file name (the last path component) looks temporary.
+    /// Whether a file name (the last path component) looks temporary (``TemporaryName``).
     public static func isTemporary(_ name: String) -> Bool {
-        name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".tmp") || name.hasSuffix(".part")
-            || name.hasSuffix(".swp") || name.hasSuffix(".crdownload")
+        TemporaryName.matches(name)
     }
 
     /// Whether a file with this name is ingested when found in a folder.

@@ -1,7 +1,6 @@
 public import ArticleIndex
 public import Logging
-import Articles
-import Crypto
+import FilePaths
 import Foundation
 
 /// A file that could not be ingested, and why.
@@ -38,13 +37,15 @@ public struct IngestReport: Sendable, Codable, Hashable {
         failures += other.failures
     }
 
-    mutating func count(_ outcome: StoreOutcome) {
-        switch outcome {
-        case .indexed: indexed += 1
-        case .replaced: replaced += 1
-        case .unchanged: unchanged += 1
-        case .duplicate: duplicates += 1
-        }
+    /// The report of what the pipeline's writer did.
+    mutating func add(_ tally: WriterTally) {
+        indexed += tally.indexed
+        replaced += tally.replaced
+        unchanged += tally.unchanged
+        duplicates += tally.duplicates
+        bytes += tally.bytes
+        failures += tally.failures.map { IngestFailure(path: $0.path, reason: $0.reason) }
+        failures += tally.vanished.map { IngestFailure(path: $0, reason: "no such file (it vanished)") }
     }
 }
 
@@ -56,18 +57,22 @@ public struct IngestOptions: Sendable {
     public var workers: Int
     /// Articles committed per transaction.
     public var batchSize: Int
+    /// A file whose parse takes longer fails, and the rest go on.
+    public var parseTimeout: Duration
 
     public init(filter: FileFilter = FileFilter(), sizeLimit: Int64 = ArticleFile.defaultSizeLimit,
-                workers: Int? = nil, batchSize: Int = 256) {
+                workers: Int? = nil, batchSize: Int = 256, parseTimeout: Duration = .seconds(30)) {
         self.filter = filter
         self.sizeLimit = sizeLimit
         self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
         self.batchSize = max(1, batchSize)
+        self.parseTimeout = parseTimeout
     }
 }
 
-/// Ingests files and folders once: reads, parses and analyzes them on several tasks, and commits the results in
-/// batches through the store's single writer.
+/// Ingests files and folders once, through the same ``Pipeline`` as the daemon: the files of a directory walk
+/// go to its queue, its workers read, parse and analyze them under the time limit, and its writer commits the
+/// results in batches.
 ///
 /// A bad file never stops the batch: it is recorded in the ledger with its reason and reported, and whatever the
 /// index held for it stays.
@@ -112,113 +117,31 @@ public struct Ingestor: Sendable {
         let (files, expandFailures) = expand(paths)
         var report = IngestReport()
         report.failures = expandFailures
-        for failure in expandFailures { logger.warning("failed \(failure.path): \(failure.reason)") }
+        for failure in expandFailures { logger.warning("failed \(FileName.displayed(failure.path)): \(failure.reason)") }
 
-        // A full batch is committed on its own task while the workers parse the next one. One commit at a
-        // time: a full batch waits for the previous commit, and the workers with it, so when the writer falls
-        // behind memory holds two batches, not a backlog that grows with the number of files.
-        var written = IngestReport()
-        var committing: Task<IngestReport, Never>?
-        func hand(_ full: [IndexDocument]) async {
-            if let previous = committing { written.add(await previous.value) }
-            committing = Task { [self] in
-                var batch = full
-                var report = IngestReport()
-                await commit(&batch, into: &report)
-                return report
-            }
-        }
-        var batch: [IndexDocument] = []
-        var done = 0
-        let preparer = ArticlePreparer(store: store, sizeLimit: options.sizeLimit)
-        await withTaskGroup(of: Preparation.self) { group in
-            var next = 0
-            // Ledger rows are read for 256 paths at a time, not one read (and two thread hops) per file: half
-            // the system time of an ingest of 20,000 files.
-            var records: [String: FileRecord] = [:]
-            var recordsEnd = 0
-            func addTask() async {
-                guard next < files.count else { return }
-                if next >= recordsEnd {
-                    recordsEnd = min(files.count, next + 256)
-                    records = (try? await store.fileRecords(paths: Array(files[next..<recordsEnd]))) ?? [:]
+        let pipeline = Pipeline(store: store, options: Pipeline.Options(
+            workers: options.workers, batchSize: options.batchSize, sizeLimit: options.sizeLimit,
+            parseTimeout: options.parseTimeout, trustStamps: false,
+            writer: IndexWriter.Options(keepsFailures: true, storedLogLevel: .debug)), logger: logger)
+        await withDiscardingTaskGroup { group in
+            // Progress, four times a second, until the pipeline is done.
+            group.addTask {
+                while !Task.isCancelled {
+                    progress(min(await pipeline.writer.tally.handled, files.count), files.count)
+                    do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
                 }
-                let path = files[next]
-                let record = records[path]
-                next += 1
-                group.addTask { preparer.prepare(path, record: record, trustStamps: false) }
             }
-            for _ in 0..<min(options.workers * 4, files.count) { await addTask() }
-            while let prepared = await group.next() {
-                await addTask()
-                switch prepared {
-                case .document(let doc):
-                    report.bytes += doc.stamp.byteSize
-                    batch.append(doc)
-                    if batch.count >= options.batchSize {
-                        await hand(batch)
-                        batch.removeAll(keepingCapacity: true)
-                    }
-                case .unchanged:
-                    report.unchanged += 1
-                case .missing(let path):
-                    report.failures.append(IngestFailure(path: path, reason: "no such file (it vanished)"))
-                case .failed(let failure):
-                    await fail(path: failure.path, stamp: failure.stamp, sha: failure.sha, reason: failure.reason,
-                               record: failure.record, into: &report)
-                }
-                done += 1
-                if done % 64 == 0 { progress(done, files.count) }
+            group.addTask {
+                await pipeline.queue.enqueue(files)
+                await pipeline.close(draining: true)
             }
+            await pipeline.run()
+            group.cancelAll()
         }
-        if !batch.isEmpty { await hand(batch) }
-        if let last = committing { written.add(await last.value) }
-        report.add(written)
+        report.add(await pipeline.writer.tally)
         progress(files.count, files.count)
         let elapsed = ContinuousClock.now - start
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return report
-    }
-
-    func commit(_ batch: inout [IndexDocument], into report: inout IngestReport) async {
-        guard !batch.isEmpty else { return }
-        defer { batch.removeAll(keepingCapacity: true) }
-        do {
-            let outcomes = try await store.store(batch)
-            for (doc, outcome) in zip(batch, outcomes) {
-                report.count(outcome)
-                log(outcome, doc)
-            }
-        } catch {
-            // The whole transaction rolled back: store one by one so one bad row cannot sink the others.
-            for doc in batch {
-                do {
-                    let outcome = try await store.store([doc])[0]
-                    report.count(outcome)
-                    log(outcome, doc)
-                } catch {
-                    await fail(path: doc.path, stamp: doc.stamp, sha: doc.article.contentSHA256,
-                               reason: "could not store: \(error)", record: true, into: &report)
-                }
-            }
-        }
-    }
-
-    func fail(path: String, stamp: FileStamp?, sha: String?, reason: String, record: Bool,
-              into report: inout IngestReport) async {
-        report.failures.append(IngestFailure(path: path, reason: reason))
-        logger.warning("failed \(path): \(reason)")
-        if record {
-            try? await store.recordFailure(path: path, stamp: stamp, contentSHA256: sha, reason: reason)
-        }
-    }
-
-    func log(_ outcome: StoreOutcome, _ doc: IndexDocument) {
-        switch outcome {
-        case .indexed(let id): logger.debug("indexed \(doc.path) (#\(id)) «\(doc.article.title)»")
-        case .replaced(let id): logger.debug("replaced \(doc.path) (#\(id))")
-        case .unchanged: logger.trace("unchanged \(doc.path)")
-        case .duplicate(let id): logger.debug("duplicate \(doc.path) of #\(id)")
-        }
     }
 }

@@ -1,16 +1,17 @@
-public import Daemon
 import CSystemd
 import Foundation
 import Synchronization
 
-/// Tells systemd how the daemon is doing, through `sd_notify`. Does nothing when `NOTIFY_SOCKET` is unset.
+/// Tells systemd how a service is doing, through `sd_notify`. Does nothing when `NOTIFY_SOCKET` is unset.
+///
+/// It knows nothing of the daemon: the executable turns the daemon's events into these calls.
 ///
 /// - `READY=1` once the watches are in place (the start-up reconcile may continue; STATUS says so);
 /// - `STATUS=watching /srv/marsad/inbox · 12,345 articles · queue 0 · 2 failed`, kept current;
 /// - `WATCHDOG=1` at half of `WATCHDOG_USEC`, and only while the pipeline is healthy, so a stuck writer gets
 ///   the service restarted by `WatchdogSec=`;
 /// - `RELOADING=1` and `READY=1` around a SIGHUP reload; `STOPPING=1` on shutdown.
-public final class SystemdNotifier: DaemonObserver {
+public final class SystemdNotifier: Sendable {
     let send: @Sendable (String) -> Void
     /// Half the watchdog interval, or nil when systemd set no watchdog.
     let watchdogEvery: Duration?
@@ -25,36 +26,24 @@ public final class SystemdNotifier: DaemonObserver {
         lastWatchdog = LastSent()
     }
 
-    /// The short STATUS line.
-    public static func statusLine(_ s: DaemonStatus) -> String {
-        var parts = ["\(s.state) \(s.inbox)", "\(s.articles.formatted()) articles"]
-        parts.append("queue \(s.queueDepth)")
-        if s.failedSinceStart > 0 { parts.append("\(s.failedSinceStart) failed") }
-        if !s.degraded.isEmpty { parts.append("polling \(s.degraded.count) folder(s)") }
-        return parts.joined(separator: " · ")
+    /// `READY=1` with the first STATUS line.
+    public func ready(status: String) {
+        send("READY=1\nSTATUS=\(status)")
     }
 
-    public func daemonReady(_ status: DaemonStatus) {
-        send("READY=1\nSTATUS=\(Self.statusLine(status))")
-    }
-
-    public func daemonTick(_ status: DaemonStatus, healthy: Bool) {
+    /// The STATUS line, sent only when it changed, and `WATCHDOG=1` when it is due and `healthy`.
+    public func tick(status: String, healthy: Bool) {
         var lines: [String] = []
-        let line = Self.statusLine(status)
-        if lastStatus.changed(to: line) { lines.append("STATUS=\(line)") }
+        if lastStatus.changed(to: status) { lines.append("STATUS=\(status)") }
         if healthy, let every = watchdogEvery, lastWatchdog.due(every) { lines.append("WATCHDOG=1") }
         if !lines.isEmpty { send(lines.joined(separator: "\n")) }
     }
 
-    public func daemonReloading() {
+    public func reloading() {
         send("RELOADING=1\nSTATUS=reloading the configuration")
     }
 
-    public func daemonReloaded(_ status: DaemonStatus) {
-        send("READY=1\nSTATUS=\(Self.statusLine(status))")
-    }
-
-    public func daemonStopping() {
+    public func stopping() {
         send("STOPPING=1\nSTATUS=stopping")
     }
 }

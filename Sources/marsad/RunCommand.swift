@@ -96,7 +96,7 @@ struct Run: AsyncParsableCommand {
         let flags = self
         let daemon = MarsadDaemon(
             configuration: configuration, databasePath: database, configurationFile: config,
-            overrides: { flags.apply(to: &$0) }, observer: SystemdNotifier(),
+            overrides: { flags.apply(to: &$0) }, observer: SystemdObserver(notifier: SystemdNotifier()),
             onLogLevel: { LogLevelControl.shared.level = $0 }, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

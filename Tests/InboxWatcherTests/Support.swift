@@ -173,7 +173,8 @@ extension InboxEvent {
     /// Every path the event mentions.
     var paths: [String] {
         switch self {
-        case .fileWritten(let path), .fileMovedIn(let path), .fileRemoved(let path), .directoryAppeared(let path),
+        case .fileWritten(let path), .fileMovedIn(let path), .fileRemoved(let path), .fileChanged(let path),
+            .directoryAppeared(let path),
             .directoryRemoved(let path), .rootVanished(let path), .rootReturned(let path):
             [path]
         case .fileRenamed(let from, let to), .directoryRenamed(let from, let to):

@@ -1,3 +1,4 @@
+import FilePaths
 import Testing
 
 @testable import InboxWatcher
@@ -26,13 +27,14 @@ import Testing
         #expect(decoded.map(\.name) == ["a"])
     }
 
-    @Test func keepsInvalidUTF8NamesButMarksThem() {
+    @Test func keepsInvalidUTF8NamesLosslessly() {
         var bytes = EventDecoder.encode([RawInotifyEvent(wd: 1, mask: [.closeWrite], cookie: 0, name: "abcd")])
         bytes[17] = 0xFF
         let decoded = bytes.withUnsafeBytes { EventDecoder.decode($0) }
         #expect(decoded.count == 1)
-        #expect(decoded[0].nameIsExact == false)
-        #expect(decoded[0].name == "a\u{FFFD}cd")
+        #expect(decoded[0].name == "a\u{10FFFF}cd")
+        #expect(FileName.systemBytes(decoded[0].name) == [0x61, 0xFF, 0x63, 0x64])
+        #expect(FileName.displayed(decoded[0].name) == "a\\xFFcd")
     }
 }
 
@@ -191,8 +193,8 @@ import Testing
         #expect(FilesystemKind(magic: 0xFF53_4D42).nameWithoutReliableEvents == "CIFS")
         #expect(FilesystemKind(magic: 0x0102_1997).nameWithoutReliableEvents?.hasPrefix("9P") == true)
         #expect(FilesystemKind(magic: 0xEF53).nameWithoutReliableEvents == nil)  // ext4
-        // statfs through dlsym works: /proc is procfs (0x9FA0).
-        #expect(GlibcGaps.filesystemMagic(ofPath: "/proc") == 0x9FA0)
-        #expect(GlibcGaps.filesystemMagic(ofPath: "/nonexistent-\(UInt32.random(in: 0...UInt32.max))") == nil)
+        // statfs through the CLinux shim works: /proc is procfs (0x9FA0).
+        #expect(LinuxCalls.filesystemMagic(ofPath: "/proc") == 0x9FA0)
+        #expect(LinuxCalls.filesystemMagic(ofPath: "/nonexistent-\(UInt32.random(in: 0...UInt32.max))") == nil)
     }
 }

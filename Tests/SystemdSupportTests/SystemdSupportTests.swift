@@ -3,7 +3,6 @@ import Logging
 import Synchronization
 import Testing
 @testable import SystemdSupport
-@testable import Daemon
 
 /// Records what would have gone to journald.
 final class RecordingJournal: JournalSink {
@@ -115,26 +114,17 @@ struct JournalTests {
 
 @Suite("sd_notify messages")
 struct NotifierTests {
-    func status(state: String = "watching", failed: Int = 0) -> DaemonStatus {
-        DaemonStatus(pid: 1, inbox: "/srv/marsad/inbox", mode: "mirror", state: state, startedAt: 0, updatedAt: 0,
-                     queueDepth: 0, articles: 12345, indexedSinceStart: 0, failedSinceStart: failed, ingestRate: 0,
-                     watchedDirectories: 1, degraded: [])
-    }
-
-    @Test func statusLine() {
-        #expect(SystemdNotifier.statusLine(status(failed: 2)).hasPrefix("watching /srv/marsad/inbox · 12"))
-        #expect(SystemdNotifier.statusLine(status(failed: 2)).hasSuffix("articles · queue 0 · 2 failed"))
-    }
+    func status() -> String { "watching /srv/marsad/inbox · 12,345 articles · queue 0" }
 
     @Test("READY, STATUS, RELOADING, STOPPING; no WATCHDOG without WATCHDOG_USEC or while unhealthy")
     func messages() {
         let sent = Mutex<[String]>([])
         let notifier = SystemdNotifier(send: { message in sent.withLock { $0.append(message) } })
-        notifier.daemonReady(status())
-        notifier.daemonTick(status(), healthy: true)
-        notifier.daemonReloading()
-        notifier.daemonReloaded(status())
-        notifier.daemonStopping()
+        notifier.ready(status: status())
+        notifier.tick(status: status(), healthy: true)
+        notifier.reloading()
+        notifier.ready(status: status())
+        notifier.stopping()
         let all = sent.withLock { $0 }
         #expect(all.count == 5)
         #expect(all[0].hasPrefix("READY=1\nSTATUS=watching"))

@@ -1,37 +1,43 @@
 import DequeModule
+import FilePaths
 
-/// The daemon's queue of paths to look at.
+/// The pipeline's queue of paths to look at.
 ///
 /// It holds paths, never contents, so a burst of 100,000 files costs a few megabytes. Its rules:
 /// - a path waits in the queue at most once, however many events name it;
 /// - a path is handed to one worker at a time; an event for a path in flight marks it dirty, and it is queued
 ///   again when that worker's result is committed (the last write wins, and is never lost);
-/// - workers wait, without spinning, while the queue is empty.
-actor WorkQueue {
+/// - workers wait, without spinning, while the queue is empty;
+/// - paths are compared as bytes (``PathKey``): `café.txt` in NFC and in NFD are two files, and both are queued.
+public actor WorkQueue {
     private var pending = Deque<String>()
-    private var queued = Set<String>()
-    private var inFlight = Set<String>()
-    private var dirty = Set<String>()
+    private var queued = Set<PathKey>()
+    private var inFlight = Set<PathKey>()
+    private var dirty = Set<PathKey>()
     private var waiters = Deque<CheckedContinuation<String?, Never>>()
     private var closed = false
 
+    public init() {}
+
     /// Paths waiting plus paths being worked on.
-    var depth: Int { pending.count + inFlight.count }
+    public var depth: Int { pending.count + inFlight.count }
 
     /// Whether `path` is waiting or being worked on.
-    func isBusy(_ path: String) -> Bool {
-        queued.contains(path) || inFlight.contains(path)
+    public func isBusy(_ path: String) -> Bool {
+        let key = PathKey(path)
+        return queued.contains(key) || inFlight.contains(key)
     }
 
     /// Queues `path` (or marks it dirty when a worker has it).
-    func enqueue(_ path: String) {
+    public func enqueue(_ path: String) {
         guard !closed else { return }
-        if inFlight.contains(path) {
-            dirty.insert(path)
-        } else if queued.insert(path).inserted {
+        let key = PathKey(path)
+        if inFlight.contains(key) {
+            dirty.insert(key)
+        } else if queued.insert(key).inserted {
             if let waiter = waiters.popFirst() {
-                queued.remove(path)
-                inFlight.insert(path)
+                queued.remove(key)
+                inFlight.insert(key)
                 waiter.resume(returning: path)
             } else {
                 pending.append(path)
@@ -39,26 +45,27 @@ actor WorkQueue {
         }
     }
 
-    func enqueue(_ paths: some Sequence<String>) {
+    public func enqueue(_ paths: some Sequence<String>) {
         for path in paths { enqueue(path) }
     }
 
     /// The next path for a worker, or nil once the queue is closed.
-    func next() async -> String? {
+    public func next() async -> String? {
         await next(upTo: 1)?.first
     }
 
     /// The next paths for a worker, or nil once the queue is closed: at most `limit`, and at most a quarter of
     /// what is waiting, so a short queue is still shared between the workers (one file each) while a burst is
     /// handed out in chunks. Waits while the queue is empty.
-    func next(upTo limit: Int) async -> [String]? {
+    public func next(upTo limit: Int) async -> [String]? {
         if !pending.isEmpty {
             let count = min(limit, max(1, pending.count / 4))
             var paths: [String] = []
             paths.reserveCapacity(count)
             while paths.count < count, let path = pending.popFirst() {
-                queued.remove(path)
-                inFlight.insert(path)
+                let key = PathKey(path)
+                queued.remove(key)
+                inFlight.insert(key)
                 paths.append(path)
             }
             return paths
@@ -68,21 +75,25 @@ actor WorkQueue {
     }
 
     /// A worker's result for `path` is committed: the path is free; if it was dirtied meanwhile, queue it again.
-    func finished(_ path: String) {
-        inFlight.remove(path)
-        if dirty.remove(path) != nil { enqueue(path) }
+    public func finished(_ path: String) {
+        let key = PathKey(path)
+        inFlight.remove(key)
+        if dirty.remove(key) != nil { enqueue(path) }
     }
 
-    func finished(_ paths: some Sequence<String>) {
+    public func finished(_ paths: some Sequence<String>) {
         for path in paths { finished(path) }
     }
 
     /// Stops handing out work: waiting workers get nil; queued paths are dropped (the next start's reconcile
-    /// finds them again).
-    func close() {
+    /// finds them again). With `draining`, what is queued is still handed out first (`marsad ingest`, whose
+    /// queue holds exactly the files it was given).
+    public func close(draining: Bool = false) {
         closed = true
-        pending.removeAll()
-        queued.removeAll()
+        if !draining {
+            pending.removeAll()
+            queued.removeAll()
+        }
         while let waiter = waiters.popFirst() { waiter.resume(returning: nil) }
     }
 }

@@ -1,7 +1,7 @@
-import ArticleIndex
+public import ArticleIndex
 import Dispatch
+import FilePaths
 import Foundation
-import Ingestion
 import Synchronization
 
 /// Prepares paths for the writer under a time limit per file, off Swift's cooperative thread pool.
@@ -13,18 +13,20 @@ import Synchronization
 /// Parsing is linear-time and fuzzed, but a daemon must survive the file nobody foresaw: when one file overruns
 /// `timeout`, the worker records it as failed and carries on with the rest of the chunk on a fresh thread. The
 /// overrunning thread is abandoned (it cannot be killed), never the queue.
-struct Worker: Sendable {
+public struct Worker: Sendable {
     /// Reads, parses and analyzes one file, given its ledger row (blocking; runs on a Dispatch thread).
     let prepareFile: @Sendable (String, FileRecord?) -> Preparation
     /// The ledger rows of a chunk of paths.
-    let records: @Sendable ([String]) async -> [String: FileRecord]
+    let records: @Sendable ([String]) async -> [PathKey: FileRecord]
     let timeout: Duration
 
-    init(preparer: ArticlePreparer, store: ArticleIndex, timeout: Duration) {
+    /// - Parameter trustStamps: see ``ArticlePreparer/prepare(_:record:trustStamps:)``: the daemon trusts the
+    ///   ledger's stamps, `marsad ingest` reads every file it is given.
+    public init(preparer: ArticlePreparer, store: any ArticleReading, timeout: Duration, trustStamps: Bool) {
         self.init(timeout: timeout,
                   records: { (try? await store.fileRecords(paths: $0)) ?? [:] },
                   prepareFile: { path, record in
-                      Self.retryingTransient { preparer.prepare(path, record: record, trustStamps: true) }
+                      Self.retryingTransient { preparer.prepare(path, record: record, trustStamps: trustStamps) }
                   })
     }
 
@@ -53,7 +55,7 @@ struct Worker: Sendable {
         Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
     }
 
-    init(timeout: Duration, records: @escaping @Sendable ([String]) async -> [String: FileRecord],
+    init(timeout: Duration, records: @escaping @Sendable ([String]) async -> [PathKey: FileRecord],
          prepareFile: @escaping @Sendable (String, FileRecord?) -> Preparation) {
         self.timeout = timeout
         self.records = records
@@ -61,7 +63,7 @@ struct Worker: Sendable {
     }
 
     /// One result per path, in order.
-    func prepare(_ paths: [String]) async -> [Preparation] {
+    public func prepare(_ paths: [String]) async -> [Preparation] {
         guard !paths.isEmpty else { return [] }
         let records = await self.records(paths)
         var results: [Preparation] = []
@@ -76,7 +78,7 @@ struct Worker: Sendable {
 
     /// Runs the chunk on a Dispatch thread until it ends or one file overruns the time limit. Returns the results
     /// so far; when a file overran, the last result is its failure and the caller goes on with the rest.
-    private func prepareOnThread(_ paths: [String], records: [String: FileRecord]) async -> ChunkRun.Outcome {
+    private func prepareOnThread(_ paths: [String], records: [PathKey: FileRecord]) async -> ChunkRun.Outcome {
         let prepareFile = self.prepareFile
         let run = ChunkRun()
         return await withCheckedContinuation { continuation in
@@ -85,7 +87,7 @@ struct Worker: Sendable {
             DispatchQueue.global().async {
                 for (i, path) in paths.enumerated() {
                     guard run.begin(i) else { return }
-                    let result = prepareFile(path, records[path])
+                    let result = prepareFile(path, records[PathKey(path)])
                     guard run.append(result) else { return }
                 }
                 run.finish()
@@ -154,7 +156,7 @@ final class ChunkRun: Sendable {
             let path = paths[index]
             let failure = Preparation.failed(PreparationFailure(
                 path: path, stamp: ArticleFile.stamp(path),
-                reason: "parsing took longer than \(timeout.components.seconds) s; the file was skipped", record: true))
+                reason: "parsing took longer than \(Self.seconds(timeout)) s; the file was skipped", record: true))
             // Only if the thread is still on that same file: checked and ended under one lock.
             let overran = self.end { s in
                 guard s.current == index && s.started == started else { return false }
@@ -163,6 +165,13 @@ final class ChunkRun: Sendable {
             }
             if !overran { self.watch(paths, timeout: timeout) }
         }
+    }
+
+    /// A time limit for people: `30`, `0.5`.
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 { return "\(seconds)" }
+        return String(format: "%g", Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     /// Ends the chunk when `decide` agrees (under the lock) and resumes the continuation. False when the chunk
