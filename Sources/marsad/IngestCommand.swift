@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArticleIndex
+import FilePaths
 import Ingestion
 
 struct Ingest: AsyncParsableCommand {
@@ -27,14 +28,18 @@ struct Ingest: AsyncParsableCommand {
     @Option(help: "Largest file accepted, in bytes.")
     var maxFileSize: Int64 = ArticleFile.defaultSizeLimit
 
+    @Option(help: "Seconds a file may take to parse before it fails and the rest go on (as parse_timeout for run).")
+    var parseTimeout: Double = 30
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
     func run() async throws {
         let store = try index.open(.readWrite, mapsFile: false)
         let filter = FileFilter(extensions: Set(extensions.split(separator: ",").map(String.init)))
-        let ingestor = Ingestor(store: store, options: IngestOptions(filter: filter, sizeLimit: maxFileSize,
-                                                                     workers: workers))
+        let ingestor = Ingestor(store: store, options: IngestOptions(
+            filter: filter, sizeLimit: maxFileSize, workers: workers,
+            parseTimeout: .milliseconds(Int64(max(0.001, parseTimeout) * 1000))))
         let bar = Output.ProgressBar(label: "indexing")
         let showProgress = Output.stderrIsTerminal && !json
         let report = await ingestor.ingest(paths) { done, total in
@@ -51,7 +56,7 @@ struct Ingest: AsyncParsableCommand {
                 (\(report.files) files, \(String(format: "%.1f", mb)) MB in \(String(format: "%.2f", report.seconds)) s, \
                 \(String(format: "%.0f", rate)) files/s)
                 """)
-            for failure in report.failures { print("failed: \(failure.path): \(failure.reason)") }
+            for failure in report.failures { print("failed: \(FileName.displayed(failure.path)): \(failure.reason)") }
         }
         try store.close()
         if report.failed > 0 { throw ExitCode(1) }
