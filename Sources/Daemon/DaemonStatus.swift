@@ -65,14 +65,23 @@ public struct DaemonStatus: Sendable, Codable, Hashable {
 
     public static func path(database: String) -> String { database + ".status.json" }
 
-    /// Writes the status file atomically.
+    /// Writes the status file atomically (a new file renamed over the old one).
+    ///
+    /// When the disk is full — the very moment the status must say so — no new file can be made: the old one
+    /// is then overwritten in place. It is under a kilobyte, so it stays inside the page it already has.
     public func write(database: String) {
         let target = Self.path(database: database)
         let temp = target + ".tmp"
         guard let data = try? JSONEncoder().encode(self) else { return }
-        if FileManager.default.createFile(atPath: temp, contents: data) {
-            _ = rename(temp, target)
+        if FileManager.default.createFile(atPath: temp, contents: data), rename(temp, target) == 0 {
+            return
         }
+        unlink(temp)
+        let fd = open(target, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        if written == data.count { _ = ftruncate(fd, off_t(data.count)) }
     }
 
     /// The status of the daemon running on `database`, or nil when none runs. A daemon that has not written
