@@ -48,12 +48,17 @@ struct Status: AsyncParsableCommand {
         }
         if let d = daemon {
             let uptime = Int(now - d.startedAt)
+            // The daemon's part is its last snapshot; the index's counts below are read now. Say how old the
+            // snapshot is, so a queue of 5 beside 5 articles reads as what it is.
+            let age = max(0, now - d.updatedAt)
             print("""
-                daemon     running (pid \(d.pid), \(d.state), up \(uptime / 3600)h\(uptime / 60 % 60)m\(uptime % 60)s)
+                daemon     running (pid \(d.pid), \(d.state), up \(uptime / 3600)h\(uptime / 60 % 60)m\(uptime % 60)s; \
+                as of \(String(format: "%.1f", age)) s ago)
                 inbox      \(d.inbox) (\(d.mode) mode, \(d.watchedDirectories) folders watched)
                 queue      \(d.queueDepth) · \(String(format: "%.1f", d.ingestRate)) files/s \
                 · \(d.indexedSinceStart) indexed and \(d.failedSinceStart) failed since start
                 """)
+            if let fault = d.indexDegraded { print("degraded   index: \(fault) (waiting it out, retrying)") }
             for line in d.degraded { print("degraded   \(line)") }
         } else {
             print("daemon     not running")
