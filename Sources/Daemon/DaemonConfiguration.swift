@@ -1,6 +1,7 @@
 import Foundation
 public import Ingestion
 public import Logging
+import TOMLKit
 
 /// Everything `marsad run` can be told, from the TOML file and the command line (flags win).
 ///
@@ -68,79 +69,137 @@ public struct DaemonConfiguration: Sendable, Hashable {
         failedDirectory ?? (inbox as NSString).deletingLastPathComponent + "/failed"
     }
 
-    /// Why a configuration file was refused.
-    public struct Error: Swift.Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
-
     /// Reads a TOML configuration file over the defaults.
-    public static func load(file path: String) throws(Error) -> DaemonConfiguration {
+    public static func load(file path: String) throws(ConfigurationError) -> DaemonConfiguration {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw Error(description: "cannot read the configuration \(path): \(error.localizedDescription)")
+            throw .unreadable(file: path, reason: error.localizedDescription)
         }
-        do { return try parse(text, origin: path) } catch {
-            throw Error(description: "configuration \(path): \(error.description)")
+        do { return try parse(text) } catch {
+            throw error.in(file: path)
         }
     }
 
-    /// Reads a TOML configuration over the defaults. Unknown keys are errors (a typo must not pass silently).
-    public static func parse(_ text: String, origin: String = "configuration") throws(Error) -> DaemonConfiguration {
-        let values: [String: TOMLValue]
-        do { values = try TOMLReader.parse(text) } catch { throw Error(description: error.description) }
+    /// Reads a TOML configuration (TOMLKit, which is toml++) over the defaults. Unknown keys are errors,
+    /// named with their table (a typo must not pass silently); so are values of the wrong type.
+    public static func parse(_ text: String) throws(ConfigurationError) -> DaemonConfiguration {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw .syntax(file: nil, line: error.source.begin.line, column: error.source.begin.column,
+                          reason: error.description)
+        } catch {
+            throw .syntax(file: nil, line: 0, column: 0, reason: "\(error)")
+        }
         var c = DaemonConfiguration()
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            func string() throws(Error) -> String {
-                guard case .string(let s) = value else { throw Error(description: "\(key) must be a string") }
-                return s
-            }
-            func number() throws(Error) -> Double {
-                switch value {
-                case .integer(let n): return Double(n)
-                case .float(let d): return d
-                default: throw Error(description: "\(key) must be a number")
-                }
-            }
-            func strings() throws(Error) -> [String] {
-                guard case .array(let items) = value else { throw Error(description: "\(key) must be an array of strings") }
-                var out: [String] = []
-                for item in items {
-                    guard case .string(let s) = item else { throw Error(description: "\(key) must hold strings") }
-                    out.append(s)
-                }
-                return out
-            }
+        for (key, value) in table.sorted(by: { $0.0 < $1.0 }) {
+            let field = Field(key: key, value: value)
             switch key {
-            case "inbox": c.inbox = try string()
-            case "db": c.database = try string()
+            case "inbox": c.inbox = try field.string()
+            case "db": c.database = try field.string()
             case "mode":
-                guard let mode = Mode(rawValue: try string()) else {
-                    throw Error(description: "mode must be \"mirror\" or \"consume\"")
+                guard let mode = Mode(rawValue: try field.string()) else {
+                    throw field.invalid("must be \"mirror\" or \"consume\"")
                 }
                 c.mode = mode
-            case "archive_dir": c.archiveDirectory = try string()
-            case "failed_dir": c.failedDirectory = try string()
-            case "extensions": c.extensions = Set(try strings())
-            case "include": c.include = try strings()
-            case "exclude": c.exclude = try strings()
-            case "workers": c.workers = Int(try number())
-            case "batch_size": c.batchSize = max(1, Int(try number()))
-            case "max_file_size": c.maxFileSize = Int64(try number())
-            case "poll_interval": c.pollInterval = max(0.1, try number())
-            case "force_polling":
-                guard case .boolean(let b) = value else { throw Error(description: "force_polling must be true or false") }
-                c.forcePolling = b
-            case "reconcile_interval": c.reconcileInterval = max(0, try number())
-            case "parse_timeout": c.parseTimeout = max(0.1, try number())
+            case "archive_dir": c.archiveDirectory = try field.string()
+            case "failed_dir": c.failedDirectory = try field.string()
+            case "extensions": c.extensions = Set(try field.strings())
+            case "include": c.include = try field.strings()
+            case "exclude": c.exclude = try field.strings()
+            case "workers": c.workers = Int(try field.number())
+            case "batch_size": c.batchSize = max(1, Int(try field.number()))
+            case "max_file_size": c.maxFileSize = Int64(try field.number())
+            case "poll_interval": c.pollInterval = max(0.1, try field.number())
+            case "force_polling": c.forcePolling = try field.boolean()
+            case "reconcile_interval": c.reconcileInterval = max(0, try field.number())
+            case "parse_timeout": c.parseTimeout = max(0.1, try field.number())
             case "log_level":
-                guard let level = Logger.Level(rawValue: try string()) else {
-                    throw Error(description: "log_level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+                guard let level = Logger.Level(rawValue: try field.string()) else {
+                    throw field.invalid("must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 c.logLevel = level
             default:
-                throw Error(description: "unknown key \(key)")
+                let isTable = value.table.map { !$0.inline } ?? false
+                throw .unknownKey(file: nil, key: isTable ? "[\(key)]" : key)
             }
         }
         return c
+    }
+
+    /// One key's value, read as the type its setting needs.
+    private struct Field {
+        let key: String
+        let value: any TOMLValueConvertible
+
+        func invalid(_ reason: String) -> ConfigurationError {
+            .invalid(file: nil, key: key, reason: reason)
+        }
+
+        func string() throws(ConfigurationError) -> String {
+            guard let s = value.string else { throw invalid("must be a string, not \(value.type.description)") }
+            return s
+        }
+
+        func number() throws(ConfigurationError) -> Double {
+            if let n = value.int { return Double(n) }
+            if let d = value.double { return d }
+            throw invalid("must be a number, not \(value.type.description)")
+        }
+
+        func boolean() throws(ConfigurationError) -> Bool {
+            guard let b = value.bool else { throw invalid("must be true or false, not \(value.type.description)") }
+            return b
+        }
+
+        func strings() throws(ConfigurationError) -> [String] {
+            guard let array = value.array else {
+                throw invalid("must be an array of strings, not \(value.type.description)")
+            }
+            var out: [String] = []
+            for item in array {
+                guard let s = item.string else { throw invalid("must hold strings, not \(item.type.description)") }
+                out.append(s)
+            }
+            return out
+        }
+    }
+}
+
+/// Why a configuration was refused: the file, the line or the key, and the reason. `description` is one line.
+public enum ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file could not be read.
+    case unreadable(file: String, reason: String)
+    /// The text is not TOML (toml++'s reason, at a line and column).
+    case syntax(file: String?, line: Int, column: Int, reason: String)
+    /// A key Marsad does not know (a typo must not pass silently).
+    case unknownKey(file: String?, key: String)
+    /// A known key with a value it cannot take.
+    case invalid(file: String?, key: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let file, let reason):
+            "cannot read the configuration \(file): \(reason)"
+        case .syntax(let file, let line, let column, let reason):
+            prefix(file) + "line \(line), column \(column): \(reason)"
+        case .unknownKey(let file, let key):
+            prefix(file) + "unknown key \(key)"
+        case .invalid(let file, let key, let reason):
+            prefix(file) + "\(key) \(reason)"
+        }
+    }
+
+    private func prefix(_ file: String?) -> String {
+        file.map { "configuration \($0): " } ?? ""
+    }
+
+    /// The same error, naming the file it came from.
+    func `in`(file: String) -> ConfigurationError {
+        switch self {
+        case .unreadable: self
+        case .syntax(_, let line, let column, let reason): .syntax(file: file, line: line, column: column, reason: reason)
+        case .unknownKey(_, let key): .unknownKey(file: file, key: key)
+        case .invalid(_, let key, let reason): .invalid(file: file, key: key, reason: reason)
+        }
     }
 }

@@ -55,12 +55,14 @@ struct ConfigurationTests {
         ("inbox = 3", "inbox must be a string"),
         ("mode = \"copy\"", "mode must be"),
         ("workerz = 2", "unknown key workerz"),
-        ("inbox = \"/a\"\ninbox = \"/b\"", "line 2: the key inbox is set twice"),
-        ("inbox = \"open", "line 1: unterminated string"),
+        // Syntax errors are toml++'s (through TOMLKit), with the line and column.
+        ("inbox = \"/a\"\ninbox = \"/b\"", "line 2, column 9: Error while parsing key-value pair: cannot redefine existing string 'inbox'"),
+        ("inbox = \"open", "line 1, column 14: Error while parsing string: encountered end-of-file"),
         ("log_level = \"loud\"", "log_level must be one of"),
-        ("[watch\nx = 1", "line 1: expected ]"),
-        ("x = {a = 1}", "inline tables"),
-        ("inbox \"/a\"", "expected = after the key inbox"),
+        ("[watch\nx = 1", "line 1, column 7: Error while parsing table header: expected ']'"),
+        ("x = {a = 1}", "unknown key x"),
+        ("inbox \"/a\"", "line 1, column 7: Error while parsing key-value pair: expected '='"),
+        ("workers = 1979-05-27", "workers must be a number, not date"),
     ])
     func badConfigurationsNameTheProblem(_ text: String, _ expected: String) {
         #expect {
@@ -70,10 +72,24 @@ struct ConfigurationTests {
         }
     }
 
-    @Test func tablesFlattenKeys() throws {
-        let values = try TOMLReader.parse("[a]\nb = 1\n[c.d]\ne = [true, false]\n")
-        #expect(values["a.b"] == .integer(1))
-        #expect(values["c.d.e"] == .array([.boolean(true), .boolean(false)]))
+    @Test("a table Marsad does not know is an unknown key, named as a table")
+    func unknownTable() {
+        #expect(throws: ConfigurationError.unknownKey(file: nil, key: "[watch]")) {
+            _ = try DaemonConfiguration.parse("inbox = \"/a\"\n[watch]\ninterval = 5\n")
+        }
+    }
+
+    @Test("load names the file; a missing file says it cannot be read")
+    func loadNamesTheFile() throws {
+        let path = NSTemporaryDirectory() + "marsad-config-\(UInt32.random(in: 0...UInt32.max)).toml"
+        try "workers = \"two\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: ConfigurationError.invalid(file: path, key: "workers", reason: "must be a number, not string")) {
+            _ = try DaemonConfiguration.load(file: path)
+        }
+        #expect { _ = try DaemonConfiguration.load(file: path + ".missing") } throws: { error in
+            "\(error)".hasPrefix("cannot read the configuration \(path).missing")
+        }
     }
 }
 
