@@ -42,10 +42,7 @@ let package = Package(
         // Turns the bytes of a dropped file into a structured `Article`. No I/O.
         .target(
             name: "Articles",
-            dependencies: [
-                "ArabicText",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["ArabicText"],
             swiftSettings: strict),
         // libzstd from Debian's libzstd-dev: the index stores article text compressed.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -64,6 +61,7 @@ let package = Package(
             name: "Ingestion",
             dependencies: [
                 "Articles", "ArticleIndex", "FilePaths",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -114,22 +112,36 @@ let package = Package(
         // Micro-benchmarks run by scripts/bench-* in a release build (not tests).
         .executableTarget(
             name: "marsad-bench",
-            dependencies: ["ArabicText", "Articles", "ArticleIndex"],
+            dependencies: ["ArabicText", "Articles", "ArticleIndex", "Ingestion"],
             swiftSettings: strict),
 
         .testTarget(name: "FilePathsTests", dependencies: ["FilePaths"], swiftSettings: strict),
         .testTarget(name: "ArabicTextTests", dependencies: ["ArabicText"],
                     resources: [.copy("Vectors")], swiftSettings: strict),
-        .testTarget(name: "ArticlesTests", dependencies: ["Articles"],
+        .testTarget(name: "ArticlesTests", dependencies: ["Articles", .product(name: "Crypto", package: "swift-crypto")],
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "ArticleIndexTests",
                     dependencies: ["ArticleIndex", "Articles", "ArabicText", "FilePaths",
-                                   .product(name: "GRDB", package: "GRDB.swift")],
+                                   .product(name: "GRDB", package: "GRDB.swift"),
+                                   .product(name: "Crypto", package: "swift-crypto")],
                     swiftSettings: strict),
-        .testTarget(name: "IngestionTests", dependencies: ["Ingestion", "ArticleIndex", "Articles", "FilePaths"],
+        // What the test targets share: temp folders, the seeds, shell commands, a store with faults on cue,
+        // and an in-process daemon on swift-service-lifecycle's test kit.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ArticleIndex", "Daemon", "FilePaths", "Ingestion",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: strict),
+        .testTarget(name: "IngestionTests",
+                    dependencies: ["Ingestion", "ArticleIndex", "Articles", "FilePaths", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher", "FilePaths"], swiftSettings: strict),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ArticleIndex", "Ingestion"],
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ArticleIndex", "Ingestion", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(name: "MarsadCLITests", dependencies: ["marsad"], swiftSettings: strict),

@@ -12,17 +12,10 @@ struct WholeOutputSink: TokenSink {
     func token(original: Range<Int>, outputStart: Int, writer: inout ByteWriter) {}
 }
 
-/// Decodes the scalar that starts at `p[i]` in valid UTF-8: its value and its length in bytes.
+/// Decodes the scalar that starts at `p[i]` in valid UTF-8 (``UTF8Scalars/decode(_:_:)``).
 @inline(__always)
 func decodeScalar(_ p: UnsafePointer<UInt8>, _ i: Int) -> (value: UInt32, length: Int) {
-    let b0 = UInt32(p[i])
-    if b0 < 0x80 { return (b0, 1) }
-    if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(p[i &+ 1] & 0x3F), 2) }
-    if b0 < 0xF0 {
-        return ((b0 & 0x0F) << 12 | UInt32(p[i &+ 1] & 0x3F) << 6 | UInt32(p[i &+ 2] & 0x3F), 3)
-    }
-    return ((b0 & 0x07) << 18 | UInt32(p[i &+ 1] & 0x3F) << 12 | UInt32(p[i &+ 2] & 0x3F) << 6
-            | UInt32(p[i &+ 3] & 0x3F), 4)
+    UTF8Scalars.decode(p, i)
 }
 
 /// The tokenizer loop shared by ``ArabicTokenizer``, ``ArabicNormalizer`` and ``ArabicAnalyzer``.

@@ -1,25 +1,7 @@
 import Foundation
-public import FilePaths
 import GRDB
 
 extension ArticleIndex {
-    /// The ledger rows of every path below `directory` (a path prefix ending without `/`), keyed by path.
-    /// This is what reconcile compares the tree against: one query, no file reads.
-    public func fileRecords(under directory: String) async throws -> [PathKey: FileRecord] {
-        try await mapErrors {
-            try await pool.read { db in
-                let cursor = try Row.fetchCursor(db, sql: Self.recordQuery + " WHERE f.path >= ? AND f.path < ?",
-                                                 arguments: Self.prefixRange(directory))
-                var records: [PathKey: FileRecord] = [:]
-                while let row = try cursor.next() {
-                    let record = Self.record(row)
-                    records[PathKey(record.path)] = record
-                }
-                return records
-            }
-        }
-    }
-
     /// Forgets every path below `directory` (a directory deleted or moved out of the tree).
     public func removeAll(under directory: String) async throws {
         try await mapErrors {

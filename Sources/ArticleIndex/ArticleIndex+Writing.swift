@@ -13,28 +13,6 @@ extension ArticleIndex {
         }
     }
 
-    public func restamp(path: String, stamp: FileStamp) async throws {
-        try await mapErrors {
-            try await pool.write { db in
-                try db.cached("""
-                    UPDATE files SET byte_size = ?, mtime = ?, device = ?, inode = ?, updated_at = ? WHERE path = ?
-                    """, arguments: [stamp.byteSize, stamp.mtime, Int64(bitPattern: stamp.device),
-                                     Int64(bitPattern: stamp.inode), Date().timeIntervalSince1970, path])
-            }
-        }
-    }
-
-    public func recordFailure(path: String, stamp: FileStamp?, contentSHA256: String?, reason: String) async throws {
-        try await mapErrors {
-            try await pool.write { db in
-                let previous = try db.one(Int64.self, "SELECT article_id FROM files WHERE path = ?",
-                                                  arguments: [path])
-                try Ledger.upsert(db, path: path, articleID: previous, status: "failed", sha: contentSHA256,
-                                  stamp: stamp, error: reason, now: Date().timeIntervalSince1970)
-            }
-        }
-    }
-
     public func remove(path: String) async throws {
         try await mapErrors {
             try await write { db, fullText in try Self.remove(path: path, in: db, fullText: fullText) }
@@ -76,7 +54,7 @@ extension ArticleIndex {
     {
         let sha = doc.article.contentSHA256
         let previous = try Ledger.fetch(db, doc.path)
-        if let previous, previous.sha == sha, previous.status != "failed", let id = previous.articleID {
+        if let previous, previous.sha == sha, previous.status != .failed, let id = previous.articleID {
             try Ledger.upsert(db, path: doc.path, articleID: id, status: previous.status, sha: sha,
                               stamp: doc.stamp, error: nil, now: now)
             // Same content, parsed by an older parser: the new parse replaces the article, same id.
@@ -94,7 +72,7 @@ extension ArticleIndex {
             // stays); otherwise leave it to the other paths and give this one a new article.
             if existing == nil, try !Ledger.isShared(db, articleID: previousID, besides: doc.path) {
                 try ArticleRows.update(db, id: previousID, with: doc, now: now, fullText: fullText)
-                try Ledger.upsert(db, path: doc.path, articleID: previousID, status: "indexed", sha: sha,
+                try Ledger.upsert(db, path: doc.path, articleID: previousID, status: .indexed, sha: sha,
                                   stamp: doc.stamp, error: nil, now: now)
                 return .replaced(id: previousID)
             }
@@ -102,13 +80,13 @@ extension ArticleIndex {
         }
         if let existing {
             let owner = try db.one(String.self, "SELECT path FROM articles WHERE id = ?", arguments: [existing])
-            let status = owner == doc.path ? "indexed" : "duplicate"
+            let status: FileRecord.Status = owner == doc.path ? .indexed : .duplicate
             try Ledger.upsert(db, path: doc.path, articleID: existing, status: status, sha: sha,
                               stamp: doc.stamp, error: nil, now: now)
-            return status == "indexed" ? .unchanged(id: existing) : .duplicate(of: existing)
+            return status == .indexed ? .unchanged(id: existing) : .duplicate(of: existing)
         }
         let id = try ArticleRows.insert(db, doc, now: now, fullText: fullText)
-        try Ledger.upsert(db, path: doc.path, articleID: id, status: "indexed", sha: sha, stamp: doc.stamp,
+        try Ledger.upsert(db, path: doc.path, articleID: id, status: .indexed, sha: sha, stamp: doc.stamp,
                           error: nil, now: now)
         return previous?.articleID == nil ? .indexed(id: id) : .replaced(id: id)
     }
@@ -133,47 +111,6 @@ extension ArticleIndex {
         } else if try !Ledger.isShared(db, articleID: id, besides: path) {
             try ArticleRows.delete(db, id: id, fullText: fullText)
         }
-    }
-}
-
-/// The `files` table: one row per path.
-enum Ledger {
-    struct Entry {
-        var articleID: Int64?
-        var status: String
-        var sha: String?
-    }
-
-    static func fetch(_ db: Database, _ path: String) throws -> Entry? {
-        try db.one(Row.self, "SELECT article_id, status, content_sha256 FROM files WHERE path = ?",
-                         arguments: [path]).map {
-            Entry(articleID: $0["article_id"], status: $0["status"], sha: $0["content_sha256"])
-        }
-    }
-
-    static func exists(_ db: Database, _ path: String) throws -> Bool {
-        try db.one(Bool.self, "SELECT 1 FROM files WHERE path = ?", arguments: [path]) ?? false
-    }
-
-    /// Whether a path other than `path` still refers to the article (a duplicate, or a failed file keeping it).
-    static func isShared(_ db: Database, articleID: Int64, besides path: String) throws -> Bool {
-        try db.one(Bool.self, "SELECT 1 FROM files WHERE article_id = ? AND path <> ? LIMIT 1",
-                          arguments: [articleID, path]) ?? false
-    }
-
-    static func upsert(_ db: Database, path: String, articleID: Int64?, status: String, sha: String?,
-                       stamp: FileStamp?, error: String?, now: Double) throws {
-        try db.cached("""
-            INSERT INTO files (path, article_id, status, content_sha256, byte_size, mtime, device, inode, error,
-                               updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(path) DO UPDATE SET article_id = excluded.article_id, status = excluded.status,
-                content_sha256 = excluded.content_sha256, byte_size = excluded.byte_size, mtime = excluded.mtime,
-                device = excluded.device, inode = excluded.inode, error = excluded.error,
-                updated_at = excluded.updated_at
-            """, arguments: [path, articleID, status, sha, stamp?.byteSize, stamp?.mtime,
-                             stamp.map { Int64(bitPattern: $0.device) }, stamp.map { Int64(bitPattern: $0.inode) },
-                             error, now])
     }
 }
 

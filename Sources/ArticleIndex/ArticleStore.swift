@@ -1,4 +1,5 @@
 public import FilePaths
+public import Logging
 
 /// What happened to one file handed to the index.
 public enum StoreOutcome: Sendable, Hashable {
@@ -39,6 +40,8 @@ public protocol ArticleReading: Sendable {
     func stalePaths(limit: Int) async throws -> [String]
     /// Whether the full-text index was built with another analyzer than this one, and must be rebuilt.
     func needsReindex() async throws(IndexError) -> Bool
+    /// The analyzer version the full-text index was built with (nil for an empty new index).
+    func builtAnalyzerVersion() async throws(IndexError) -> Int?
     /// Closes the connections; further calls fail.
     func close() throws
 }
@@ -65,3 +68,14 @@ public protocol ArticleWriting: Sendable {
 
 /// An index to read and write: what the daemon and `marsad ingest` hold.
 public typealias ArticleStore = ArticleReading & ArticleWriting
+
+/// Opens an index by where it is: the one place that picks a backend, so nothing above it names one.
+public enum IndexBackend {
+    /// Opens the index at `location`: a file path (SQLite, ``ArticleIndex``).
+    ///
+    /// - Parameter mapsFile: see ``ArticleIndex/init(path:mode:analyzer:mapsFile:logger:)``.
+    public static func open(_ location: String, mode: ArticleIndex.Mode, mapsFile: Bool = true,
+                            logger: Logger = Logger(label: "marsad.index")) throws(IndexError) -> any ArticleStore {
+        try ArticleIndex(path: location, mode: mode, mapsFile: mapsFile, logger: logger)
+    }
+}

@@ -1,3 +1,5 @@
+import ArabicText
+
 /// What one article puts in the two full-text tables: its analyzed terms (`article_fts`) and the two-letter
 /// prefixes of those terms (`article_prefix`).
 ///
@@ -45,7 +47,7 @@ struct FullTextRow: Sendable {
                     let start = i
                     var scalars = 0
                     while i < n && bytes[i] != 0x20 && scalars < prefixLength {
-                        i = min(n, i + Self.width(bytes[i]))
+                        i = min(n, i + UTF8Scalars.width(bytes[i]))
                         scalars += 1
                     }
                     let prefix = UnsafeBufferPointer(rebasing: bytes[start..<i])
@@ -59,17 +61,6 @@ struct FullTextRow: Sendable {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The length of the UTF-8 sequence that `lead` starts (1 for a stray continuation byte).
-    @inline(__always)
-    static func width(_ lead: UInt8) -> Int {
-        switch lead {
-        case 0..<0xC0: 1
-        case 0xC0..<0xE0: 2
-        case 0xE0..<0xF0: 3
-        default: 4
-        }
     }
 }
 

@@ -3,22 +3,6 @@ import Foundation
 public import ArabicText
 import GRDB
 
-/// What the ledger knows of a file on disk, without its contents.
-public struct FileStamp: Sendable, Hashable, Codable {
-    public var byteSize: Int64
-    /// Modification time, seconds since 1970.
-    public var mtime: Double
-    public var device: UInt64
-    public var inode: UInt64
-
-    public init(byteSize: Int64, mtime: Double, device: UInt64 = 0, inode: UInt64 = 0) {
-        self.byteSize = byteSize
-        self.mtime = mtime
-        self.device = device
-        self.inode = inode
-    }
-}
-
 /// A parsed article made ready for the index: its text analyzed into terms.
 ///
 /// Analysis is the expensive part of indexing, so it happens here, on whichever task builds the document

@@ -1,6 +1,5 @@
 import Foundation
 public import Articles
-public import FilePaths
 import ArabicText
 import GRDB
 
@@ -135,58 +134,11 @@ extension ArticleIndex {
     }
 }
 
-/// What the ledger holds for one path.
-public struct FileRecord: Sendable, Hashable {
-    public enum Status: String, Sendable { case indexed, duplicate, failed }
-    public var path: String
-    public var status: Status
-    public var articleID: Int64?
-    public var contentSHA256: String?
-    public var stamp: FileStamp?
-    public var error: String?
-    /// The parser version of the file's article; an older one means the file is due to be parsed again.
-    public var parserVersion: Int?
-
-    /// Whether the index holds this file as the current parser would: same content, not failed, current parser.
-    public func isCurrent(sha: String) -> Bool {
-        contentSHA256 == sha && status != .failed && parserVersion == ArticleParser.version
-    }
-}
-
 extension ArticleIndex {
     /// How many articles the index holds.
     public func articleCount() async throws -> Int {
         try await mapErrors { try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0 } }
     }
-
-    /// The ledger row of `path`, if Marsad has seen it.
-    public func fileRecord(path: String) async throws -> FileRecord? {
-        try await mapErrors {
-            try await pool.read { db in
-                try Row.fetchOne(db.cachedStatement(sql: Self.recordQuery + " WHERE f.path = ?"), arguments: [path])
-                    .map(Self.record)
-            }
-        }
-    }
-
-    /// The ledger rows of `paths` that Marsad has seen, keyed by path: one read for a worker's whole chunk.
-    public func fileRecords(paths: [String]) async throws -> [PathKey: FileRecord] {
-        try await mapErrors {
-            try await pool.read { db in
-                let statement = try db.cachedStatement(sql: Self.recordQuery + " WHERE f.path = ?")
-                var records: [PathKey: FileRecord] = [:]
-                for path in paths {
-                    if let record = try Row.fetchOne(statement, arguments: [path]).map(Self.record) {
-                        records[PathKey(path)] = record
-                    }
-                }
-                return records
-            }
-        }
-    }
-
-    /// Ledger rows with their article's parser version.
-    static let recordQuery = "SELECT f.*, a.parser_version FROM files f LEFT JOIN articles a ON a.id = f.article_id"
 
     /// Paths whose article was made by an older parser: the daemon parses them again in the background.
     public func stalePaths(limit: Int = 100_000) async throws -> [String] {
@@ -200,14 +152,5 @@ extension ArticleIndex {
         }
     }
 
-    static func record(_ row: Row) -> FileRecord {
-        let size: Int64? = row["byte_size"]
-        let stamp = size.map {
-            FileStamp(byteSize: $0, mtime: row["mtime"] ?? 0,
-                      device: UInt64(bitPattern: row["device"] ?? 0), inode: UInt64(bitPattern: row["inode"] ?? 0))
-        }
-        return FileRecord(path: row["path"], status: FileRecord.Status(rawValue: row["status"]) ?? .failed,
-                          articleID: row["article_id"], contentSHA256: row["content_sha256"], stamp: stamp,
-                          error: row["error"], parserVersion: row["parser_version"])
-    }
+
 }

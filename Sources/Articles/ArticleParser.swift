@@ -1,4 +1,3 @@
-internal import Crypto
 
 /// The kinds of file the parser reads, chosen by file extension.
 public enum ArticleFormat: String, Sendable, CaseIterable, Codable {
@@ -58,9 +57,9 @@ public struct ArticleParser: Sendable {
 
     public init() {}
 
-    /// - Parameter contentSHA256: the bytes' hash when the caller already computed it with
-    ///   ``sha256Hex(_:)`` (it is not computed twice).
-    public func parse(_ bytes: [UInt8], format: ArticleFormat, contentSHA256: String? = nil)
+    /// - Parameter contentSHA256: the bytes' hash, which the article carries (the ingest pipeline computes it
+    ///   where it reads the file, with Ingestion's `ContentHash`); the parser itself hashes nothing.
+    public func parse(_ bytes: [UInt8], format: ArticleFormat, contentSHA256: String = "")
         throws(ArticleParseError) -> Article
     {
         let decoded = try TextDecoder.decode(bytes)
@@ -76,7 +75,7 @@ public struct ArticleParser: Sendable {
             article = try JSONArticleReader.read(decoded)
         }
         article.encoding = decoded.encoding
-        article.contentSHA256 = contentSHA256 ?? Self.sha256Hex(bytes)
+        article.contentSHA256 = contentSHA256
         article.warnings = decoded.warnings + article.warnings
         return article
     }
@@ -91,22 +90,5 @@ public struct ArticleParser: Sendable {
         }
         if start < b.count { out.append(SourceLine(range: start..<b.count)) }
         return out
-    }
-
-    /// Lower-case hex SHA-256 of the raw bytes.
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        let digest = hasher.finalize()
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        digest.withUnsafeBytes { raw in
-            for byte in raw {
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 // The words and phrases the parser recognizes, in one place.
 //
 // Everything is keyed by the folded hash the `Tokenizer` computes, so a lookup costs one

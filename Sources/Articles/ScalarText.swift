@@ -1,3 +1,5 @@
+import ArabicText
+
 // Low-level helpers for reading the parser's working text.
 //
 // After decoding, the parser keeps the whole file as one `[UInt8]` of *valid, normalized* UTF-8
@@ -6,56 +8,16 @@
 // grapheme breaking is slow on long lines and would merge an Arabic letter with its diacritics in
 // ways that make offsets disagree with the bytes we hand back.
 
-/// Decodes the scalar that starts at `i` in valid UTF-8, returning its value and byte length.
-///
-/// The buffer must be valid UTF-8 (the decoder guarantees it); a truncated final sequence is
-/// tolerated by reading only the bytes that exist, so a bug upstream cannot turn into a crash here.
-@inline(__always)
-func scalar(at i: Int, in b: [UInt8]) -> (value: UInt32, length: Int) {
-    let b0 = UInt32(b[i])
-    if b0 < 0x80 { return (b0, 1) }
-    let n = b.count
-    if b0 < 0xE0 {
-        guard i + 1 < n else { return (0xFFFD, 1) }
-        return (((b0 & 0x1F) << 6) | (UInt32(b[i + 1]) & 0x3F), 2)
-    }
-    if b0 < 0xF0 {
-        guard i + 2 < n else { return (0xFFFD, n - i) }
-        return (((b0 & 0x0F) << 12) | ((UInt32(b[i + 1]) & 0x3F) << 6) | (UInt32(b[i + 2]) & 0x3F), 3)
-    }
-    guard i + 3 < n else { return (0xFFFD, n - i) }
-    return (((b0 & 0x07) << 18) | ((UInt32(b[i + 1]) & 0x3F) << 12) | ((UInt32(b[i + 2]) & 0x3F) << 6)
-                | (UInt32(b[i + 3]) & 0x3F), 4)
-}
+// The UTF-8 steps are ArabicText's (`UTF8Scalars`), under the short names the parser's passes use.
 
-/// Decodes the scalar that *ends* just before `end` in valid UTF-8.
 @inline(__always)
-func scalar(endingAt end: Int, in b: [UInt8]) -> (value: UInt32, length: Int) {
-    var start = end - 1
-    while start > 0, end - start < 4, b[start] & 0xC0 == 0x80 { start -= 1 }
-    let (value, length) = scalar(at: start, in: b)
-    return (value, min(length, end - start))
-}
+func scalar(at i: Int, in b: [UInt8]) -> (value: UInt32, length: Int) { UTF8Scalars.decode(at: i, in: b) }
 
-/// Appends the UTF-8 encoding of a scalar value.
 @inline(__always)
-func appendUTF8(_ s: UInt32, to out: inout [UInt8]) {
-    if s < 0x80 {
-        out.append(UInt8(s))
-    } else if s < 0x800 {
-        out.append(UInt8(0xC0 | (s >> 6)))
-        out.append(UInt8(0x80 | (s & 0x3F)))
-    } else if s < 0x10000 {
-        out.append(UInt8(0xE0 | (s >> 12)))
-        out.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
-        out.append(UInt8(0x80 | (s & 0x3F)))
-    } else {
-        out.append(UInt8(0xF0 | (s >> 18)))
-        out.append(UInt8(0x80 | ((s >> 12) & 0x3F)))
-        out.append(UInt8(0x80 | ((s >> 6) & 0x3F)))
-        out.append(UInt8(0x80 | (s & 0x3F)))
-    }
-}
+func scalar(endingAt end: Int, in b: [UInt8]) -> (value: UInt32, length: Int) { UTF8Scalars.decode(endingAt: end, in: b) }
+
+@inline(__always)
+func appendUTF8(_ s: UInt32, to out: inout [UInt8]) { UTF8Scalars.append(s, to: &out) }
 
 /// Makes a `String` from a byte range of the working buffer.
 @inline(__always)
@@ -63,28 +25,10 @@ func string(_ b: [UInt8], _ range: Range<Int>) -> String {
     String(decoding: b[range], as: UTF8.self)
 }
 
-/// Matching form of a scalar: the spelling differences that do not change a word are folded away,
-/// so that "أكد", "اكد" and "أكّد" compare equal. Returns nil for scalars that are dropped
-/// (tatweel and the short-vowel diacritics).
-///
-/// - alef with hamza above/below, madda, wasla → bare alef; alef maqsura → yeh; teh marbuta → heh
-/// - Persian keheh and yeh → Arabic kaf and yeh
-/// - Arabic-Indic and Extended Arabic-Indic digits → ASCII digits
-/// - ASCII letters → lower case
+/// Matching form of a scalar (ArabicText's ``ArabicFold/matchingForm(_:)``): "أكد", "اكد" and "أكّد" compare
+/// equal. Nil for scalars that are dropped (tatweel and the diacritics).
 @inline(__always)
-func foldForMatching(_ s: UInt32) -> UInt32? {
-    switch s {
-    case 0x41...0x5A: return s + 0x20
-    case 0x0622, 0x0623, 0x0625, 0x0671: return 0x0627
-    case 0x0649, 0x06CC: return 0x064A
-    case 0x0629: return 0x0647
-    case 0x06A9: return 0x0643
-    case 0x0640, 0x064B...0x065F, 0x0670: return nil
-    case 0x0660...0x0669: return 0x30 + (s - 0x0660)
-    case 0x06F0...0x06F9: return 0x30 + (s - 0x06F0)
-    default: return s
-    }
-}
+func foldForMatching(_ s: UInt32) -> UInt32? { ArabicFold.matchingForm(s) }
 
 /// FNV-1a, 64 bit: the hash the lexicon uses for folded words.
 enum WordHash {

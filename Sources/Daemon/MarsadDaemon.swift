@@ -49,7 +49,9 @@ public final class MarsadDaemon: Service {
         self.observer = observer
         self.onLogLevel = onLogLevel
         self.logger = logger
-        self.openStore = openStore ?? { path, logger in try ArticleIndex(path: path, mapsFile: false, logger: logger) }
+        self.openStore = openStore ?? { path, logger in
+            try IndexBackend.open(path, mode: .readWrite, mapsFile: false, logger: logger)
+        }
     }
 
     /// Why the daemon could not start.

@@ -86,7 +86,7 @@ public struct ArticlePreparer: Sendable {
                                                   record: true, transient: true))
             }
         }
-        let sha = ArticleParser.sha256Hex(file.bytes)
+        let sha = ContentHash.sha256Hex(file.bytes)
         // Same content and the same stamp: nothing to do. Same content under a new stamp (`touch`, a restore
         // from backup) goes to the writer as a new stamp, unparsed: otherwise every reconcile would read and
         // hash the file again, and `marsad wait` would not see the file as indexed.

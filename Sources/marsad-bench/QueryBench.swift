@@ -8,7 +8,7 @@ func queryBench(_ arguments: [String]) async {
         print("{\"error\":\"usage: marsad-bench query DB QUERIES-FILE\"}")
         return
     }
-    guard let index = try? ArticleIndex(path: arguments[0], mode: .readOnly) else {
+    guard let index = try? IndexBackend.open(arguments[0], mode: .readOnly) else {
         print("{\"error\":\"cannot open \(arguments[0])\"}")
         return
     }

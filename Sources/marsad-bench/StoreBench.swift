@@ -1,6 +1,7 @@
 import ArticleIndex
 import Articles
 import Foundation
+import Ingestion
 
 /// The single writer alone: parses and analyzes the files first (untimed, in memory), then times committing them
 /// to a fresh index at `db` in batches of `batch`. Shows how much of a burst is the serial database work.
@@ -16,7 +17,7 @@ func storeBench(_ arguments: [String]) async {
     for (i, path) in paths.enumerated() {
         let data = readFileOrExit(path)
         bytes += data.count
-        guard let article = try? parser.parse(data, format: .text, contentSHA256: ArticleParser.sha256Hex(data))
+        guard let article = try? parser.parse(data, format: .text, contentSHA256: ContentHash.sha256Hex(data))
         else { continue }
         docs.append(IndexDocument(path: path, stamp: FileStamp(byteSize: Int64(data.count), mtime: 0, inode: UInt64(i)),
                                   article: article))

@@ -30,9 +30,9 @@ struct IndexOptions: ParsableArguments {
     }
 
     /// Opens the index; `mapsFile: false` for commands that write and never search (see `ArticleIndex.init`).
-    func open(_ mode: ArticleIndex.Mode, mapsFile: Bool = true) throws -> ArticleIndex {
+    func open(_ mode: ArticleIndex.Mode, mapsFile: Bool = true) throws -> any ArticleStore {
         bootstrapLogging()
-        do { return try ArticleIndex(path: databasePath, mode: mode, mapsFile: mapsFile) } catch {
+        do { return try IndexBackend.open(databasePath, mode: mode, mapsFile: mapsFile) } catch {
             throw CLIError(error.description)
         }
     }

@@ -17,7 +17,8 @@ struct Parse: AsyncParsableCommand {
         do { read = try ArticleFile.read(file) } catch { throw CLIError("\(file): \(error.description)") }
         let article: Article
         do {
-            article = try ArticleParser().parse(read.bytes, format: ArticlePreparer.format(of: file))
+            article = try ArticleParser().parse(read.bytes, format: ArticlePreparer.format(of: file),
+                                               contentSHA256: ContentHash.sha256Hex(read.bytes))
         } catch { throw CLIError("\(file): \(error.description)") }
         if json { return try Output.printJSON(article) }
         print(Output.bold(article.title) + (article.titleDerived ? " (derived)" : ""))

@@ -16,11 +16,11 @@ struct Reindex: AsyncParsableCommand {
     static func rebuild(_ options: IndexOptions) async throws {
         let store = try options.open(.readWrite)
         let from = try await store.builtAnalyzerVersion().map(String.init) ?? "none"
-        FileHandle.standardError.write(Data("marsad: rebuilding \(store.path) (analyzer \(from) → current)\n".utf8))
+        FileHandle.standardError.write(Data("marsad: rebuilding \(store.location) (analyzer \(from) → current)\n".utf8))
         let bar = Output.ProgressBar(label: "reindexing")
         let tty = Output.stderrIsTerminal
         do {
-            try await store.reindex { done, total in if tty { bar.update(done, total) } }
+            try await store.reindex(batchSize: 500) { done, total in if tty { bar.update(done, total) } }
         } catch { throw CLIError(error.description) }
         try store.close()
     }

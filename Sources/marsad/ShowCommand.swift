@@ -14,11 +14,11 @@ struct Show: AsyncParsableCommand {
 
     func run() async throws {
         let store = try index.open(.readOnly)
-        var found = try await store.article(path: article)
+        var found = try await store.article(id: nil, path: article)
         if found == nil, let id = Int64(article.hasPrefix("#") ? String(article.dropFirst()) : article) {
-            found = try await store.article(id: id)
+            found = try await store.article(id: id, path: nil)
         }
-        guard let stored = found else { throw CLIError("no article \(article) in \(store.path)") }
+        guard let stored = found else { throw CLIError("no article \(article) in \(store.location)") }
         if json { return try Output.printJSON(stored) }
         let a = stored.article
         print(Output.bold(a.title) + (a.titleDerived ? Output.dim("  (title derived from the lead)") : ""))

@@ -41,7 +41,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let store = try index.open(.readOnly)
         let status = try await store.status()
-        let daemon = DaemonStatus.read(database: store.path)
+        let daemon = DaemonStatus.read(database: store.location)
         let now = Date().timeIntervalSince1970
         if json {
             return try Output.printJSON(FullStatus(index: status, daemon: daemon, now: now))
@@ -64,7 +64,7 @@ struct Status: AsyncParsableCommand {
             print("daemon     not running")
         }
         print("""
-            index      \(store.path) (\(Output.formatBytes(status.indexBytes)))
+            index      \(store.location) (\(Output.formatBytes(status.indexBytes)))
             articles   \(status.articles)
             duplicates \(status.duplicates)
             failed     \(status.failed)

@@ -33,7 +33,7 @@ struct Wait: AsyncParsableCommand {
     func run() async throws {
         let deadline = ContinuousClock.now + .seconds(timeout)
         var waiting = paths.map(Self.canonical)
-        var store: ArticleIndex?
+        var store: (any ArticleReading)?
         var delay = Duration.milliseconds(1)
         var failed = false
         while !waiting.isEmpty {
@@ -43,25 +43,19 @@ struct Wait: AsyncParsableCommand {
             if let store {
                 var still: [String] = []
                 for path in waiting {
-                    let record = try await store.fileRecord(path: path)
-                    let stamp = ArticleFile.stamp(path)
-                    switch (record, stamp) {
-                    case (let r?, let s?) where r.stamp == s:
-                        if r.status == .failed {
-                            print("failed: \(path): \(r.error ?? "unknown reason")")
-                            failed = true
-                        } else {
-                            print("searchable: \(path)" + (r.articleID.map { " (#\($0))" } ?? ""))
-                        }
-                    case (nil, nil):
-                        if let why = Self.notARegularFile(path) {
-                            // The daemon skips these: waiting for them would only time out.
-                            print("skipped: \(path): \(why)")
-                            failed = true
-                        } else {
-                            print("gone: \(path)")
-                        }
-                    default:
+                    switch try await FileProgress.of(path, in: store) {
+                    case .searchable(let id):
+                        print("searchable: \(path)" + (id.map { " (#\($0))" } ?? ""))
+                    case .failed(let reason):
+                        print("failed: \(path): \(reason)")
+                        failed = true
+                    case .skipped(let why):
+                        // The daemon skips these: waiting for them would only time out.
+                        print("skipped: \(path): \(why)")
+                        failed = true
+                    case .gone:
+                        print("gone: \(path)")
+                    case .pending:
                         still.append(path)
                     }
                 }
@@ -76,12 +70,5 @@ struct Wait: AsyncParsableCommand {
             delay = min(delay * 2, .milliseconds(20))
         }
         if failed { throw ExitCode(1) }
-    }
-
-    /// Why the daemon skips what is at `path` when it is there but not a regular file, or nil.
-    static func notARegularFile(_ path: String) -> FileReadError? {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
-        return FileReadError(notRegular: info.st_mode)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ArticleIndex
 import Articles
+import Crypto
 
 /// A fresh temporary directory, removed when the value is released by `withTemporaryDirectory`.
 func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
@@ -21,15 +22,20 @@ func seedPaths() throws -> [String] {
 
 /// An analyzed document for `text` parsed as a plain-text article, stored under `path`.
 func document(_ path: String, _ text: String, mtime: Double = 1) throws -> IndexDocument {
-    let article = try ArticleParser().parse(Array(text.utf8), format: .text)
+    let article = try ArticleParser().parse(Array(text.utf8), format: .text, contentSHA256: sha256Hex(Array(text.utf8)))
     return IndexDocument(path: path, stamp: FileStamp(byteSize: Int64(text.utf8.count), mtime: mtime),
                          article: article)
 }
 
 func seedDocument(_ path: String) throws -> IndexDocument {
     let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    let article = try ArticleParser().parse(bytes, format: .text)
+    let article = try ArticleParser().parse(bytes, format: .text, contentSHA256: sha256Hex(bytes))
     return IndexDocument(path: path, stamp: FileStamp(byteSize: Int64(bytes.count), mtime: 1), article: article)
+}
+
+/// The content hash the pipeline computes (Ingestion's `ContentHash`).
+func sha256Hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
 }
 
 extension ArticleIndex {

@@ -10,7 +10,8 @@ import Testing
 @Suite struct GoldenTests {
     @Test(arguments: Fixtures.seedNames)
     func seedMatchesGolden(_ name: String) throws {
-        let actual = try ArticleParser().parse(try Fixtures.seed(name), format: .text)
+        let bytes = try Fixtures.seed(name)
+        let actual = try ArticleParser().parse(bytes, format: .text, contentSHA256: sha256Hex(bytes))
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("marsad-golden-actual")
         try? FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try Fixtures.encode(actual).write(to: out.appendingPathComponent("\(name).json"))

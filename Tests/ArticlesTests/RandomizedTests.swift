@@ -16,9 +16,9 @@ import Testing
 
     static func check(_ bytes: [UInt8], _ format: ArticleFormat, _ what: String) {
         do {
-            let a = try ArticleParser().parse(bytes, format: format)
+            let a = try ArticleParser().parse(bytes, format: format, contentSHA256: sha256Hex(bytes))
             #expect(!a.title.isEmpty, "\(what): empty title")
-            #expect(a.contentSHA256.utf8.count == 64)
+            #expect(a.contentSHA256.utf8.count == 64, "the hash given is carried into the article")
             #expect(["utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1256"].contains(a.encoding))
             for q in a.quotes { #expect(!q.text.isEmpty, "\(what): empty quote") }
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Articles
+import Crypto
 
 /// Helpers shared by the article tests.
 enum Fixtures {
@@ -52,4 +53,9 @@ struct SeededRandom: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// The content hash the pipeline computes (Ingestion's `ContentHash`), for tests that check it is carried.
+func sha256Hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
 }
