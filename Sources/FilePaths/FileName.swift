@@ -15,12 +15,33 @@ public enum FileName {
     static let escapeBase: UInt32 = 0x10FF00
 
     /// The name or path for these bytes (no NUL among them).
-    public static func decode(_ bytes: some Collection<UInt8>) -> String {
-        if let exact = String(validating: bytes, as: UTF8.self), !exact.unicodeScalars.contains(where: isEscape) {
+    ///
+    /// Every name the folder walk and the watcher read goes through here, so the common case is one concrete,
+    /// specialized pass: bytes without 0xF4 (the lead byte of every escape scalar) that are valid UTF-8 are
+    /// the name as it is.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if !bytes.contains(0xF4), let exact = String(validating: bytes, as: UTF8.self) {
+            return exact
+        }
+        return escaping(Array(bytes))
+    }
+
+    /// The name or path for these bytes (no NUL among them).
+    public static func decode(_ bytes: UnsafeRawBufferPointer) -> String {
+        decode(bytes.bindMemory(to: UInt8.self))
+    }
+
+    /// The name or path for these bytes (no NUL among them).
+    public static func decode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { decode($0) }
+    }
+
+    /// The slow path of ``decode(_:)-(UnsafeBufferPointer<UInt8>)``: byte by byte, escaping what is not valid.
+    static func escaping(_ array: [UInt8]) -> String {
+        if let exact = String(validating: array, as: UTF8.self), !exact.unicodeScalars.contains(where: isEscape) {
             return exact
         }
         var scalars = String.UnicodeScalarView()
-        let array = Array(bytes)
         var i = 0
         while i < array.count {
             let length = validSequenceLength(array, at: i)

@@ -34,7 +34,29 @@ public struct PathKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Byte order, which is also the order SQLite's default (BINARY) collation gives.
     @inlinable
     public static func < (a: PathKey, b: PathKey) -> Bool {
-        a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
+        PathKey.precedes(a.path, b.path)
+    }
+
+    /// Whether `a`'s bytes sort before `b`'s: the order of a folder walk and of the ledger.
+    ///
+    /// On the contiguous UTF-8 of native strings this is a plain loop over two buffers; the generic
+    /// `utf8.lexicographicallyPrecedes` costs several times more, which a walk of 100,000 names sorted in one
+    /// folder (1.7 million comparisons) feels.
+    @inlinable
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+                let n = min(pa.count, pb.count)
+                var i = 0
+                while i < n {
+                    if pa[i] != pb[i] { return pa[i] < pb[i] }
+                    i &+= 1
+                }
+                return pa.count < pb.count
+            }
+        }
+        if let fast, let result = fast { return result }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     public var description: String { path }

@@ -48,7 +48,8 @@ enum EventDecoder {
             var event = RawInotifyEvent(wd: wd, mask: InotifyMask(rawValue: mask), cookie: cookie, name: "")
             if length > 0 {
                 let field = UnsafeRawBufferPointer(rebasing: bytes[nameStart..<(nameStart + length)])
-                event.name = FileName.decode(field.prefix { $0 != 0 })
+                let end = field.firstIndex(of: 0) ?? field.endIndex
+                event.name = FileName.decode(UnsafeRawBufferPointer(rebasing: field[..<end]))
             }
             events.append(event)
             offset = nameStart + length

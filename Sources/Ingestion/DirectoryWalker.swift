@@ -48,8 +48,8 @@ public struct DirectoryWalker: Sendable {
             }
             closedir(handle)
             // Byte order: canonically equal names (NFC and NFD) stay two entries, in a stable order.
-            files += names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            stack += subdirs.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.reversed()
+            files += names.sorted(by: PathKey.precedes)
+            stack += subdirs.sorted(by: PathKey.precedes).reversed()
         }
         return (files, unreadable)
     }

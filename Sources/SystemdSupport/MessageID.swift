@@ -23,5 +23,7 @@ public enum MessageID {
         "inbox_vanished": "4ea0bfdd4b51408c96eb6be739ad5fc5",
         "inbox_returned": "17de42928bb346ac900ff2df516b1e9b",
         "reindex": "c2ffaccb628a43bfa8a3ffb1ef9b115a",
+        "index_degraded": "67e949aeda3f4c05b4412b17f24b955b",
+        "index_recovered": "dea93b0621014618ab434d2fc6c13e34",
     ]
 }

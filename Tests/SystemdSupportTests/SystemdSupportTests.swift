@@ -84,7 +84,7 @@ struct JournalTests {
             encoding: .utf8)
         for id in ids { #expect(catalog.contains("-- \(id)\n"), "\(id) is not in the catalog") }
         for event in ["started", "indexed", "unchanged", "duplicate", "removed", "renamed", "failed", "overflow",
-                      "reconciled", "degraded", "reload", "stopping"] {
+                      "reconciled", "degraded", "reload", "stopping", "index_degraded", "index_recovered"] {
             #expect(MessageID.byEvent[event] != nil, "\(event) has no MESSAGE_ID")
         }
     }

@@ -330,7 +330,7 @@ public actor IndexWriter {
             if await attempt("record the new stamp of \(path)", { try await $0.restamp(path: path, stamp: stamp) }) {
                 tally.unchanged += 1
                 logger.debug("unchanged \(FileName.displayed(path)) (new stamp recorded)",
-                             metadata: ["article_path": "\(FileName.displayed(path))", "event": "restamped"])
+                             metadata: ["article_path": "\(FileName.displayed(path))", "event": "unchanged"])
             }
         case .prepared(.missing(let path)):
             if options.keepsFailures { tally.vanished.append(path) }
