@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A path as a key of a set or a dictionary, equal to another only when their bytes are equal.
 ///
 /// Swift's `String` compares by canonical equivalence, so `"café"` in NFC (`63 61 66 C3 A9`) and in NFD
@@ -20,7 +24,7 @@ public struct PathKey: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     @inlinable
     public static func == (a: PathKey, b: PathKey) -> Bool {
-        a.path.utf8.elementsEqual(b.path.utf8)
+        PathKey.compare(a.path, b.path) == 0
     }
 
     @inlinable
@@ -38,25 +42,31 @@ public struct PathKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Whether `a`'s bytes sort before `b`'s: the order of a folder walk and of the ledger.
-    ///
-    /// On the contiguous UTF-8 of native strings this is a plain loop over two buffers; the generic
-    /// `utf8.lexicographicallyPrecedes` costs several times more, which a walk of 100,000 names sorted in one
-    /// folder (1.7 million comparisons) feels.
     @inlinable
     public static func precedes(_ a: String, _ b: String) -> Bool {
+        compare(a, b) < 0
+    }
+
+    /// `memcmp` order of the two strings' UTF-8, shorter first on a tie: negative, zero or positive.
+    ///
+    /// On the contiguous UTF-8 of native strings this is one `memcmp`. The generic
+    /// `utf8.elementsEqual`/`lexicographicallyPrecedes` cost several times more (callgrind, `marsad ingest` of
+    /// 2,000 files: 28 million instructions for the dictionary look-ups of paths alone, against 2 million),
+    /// and a walk sorts 100,000 names of one folder with 1.7 million comparisons.
+    public static func compare(_ a: String, _ b: String) -> Int {
         let fast = a.utf8.withContiguousStorageIfAvailable { pa in
-            b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+            b.utf8.withContiguousStorageIfAvailable { pb -> Int in
                 let n = min(pa.count, pb.count)
-                var i = 0
-                while i < n {
-                    if pa[i] != pb[i] { return pa[i] < pb[i] }
-                    i &+= 1
+                if n > 0 {
+                    let order = memcmp(pa.baseAddress!, pb.baseAddress!, n)
+                    if order != 0 { return Int(order) }
                 }
-                return pa.count < pb.count
+                return pa.count - pb.count
             }
         }
         if let fast, let result = fast { return result }
-        return a.utf8.lexicographicallyPrecedes(b.utf8)
+        if a.utf8.elementsEqual(b.utf8) { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 
     public var description: String { path }

@@ -122,7 +122,7 @@ public struct Ingestor: Sendable {
         let pipeline = Pipeline(store: store, options: Pipeline.Options(
             workers: options.workers, batchSize: options.batchSize, sizeLimit: options.sizeLimit,
             parseTimeout: options.parseTimeout, trustStamps: false,
-            writer: IndexWriter.Options(keepsFailures: true, storedLogLevel: .debug)), logger: logger)
+            writer: IndexWriter.Options(keepsFailures: true, storedLogLevel: .debug, fillsBatches: true)), logger: logger)
         await withDiscardingTaskGroup { group in
             // Progress, four times a second, until the pipeline is done.
             group.addTask {

@@ -95,14 +95,21 @@ public actor IndexWriter {
         /// How long a stopping writer keeps retrying a temporary fault before it gives the batch up (its files
         /// are not in the ledger, so the next start finds them again).
         public var shutdownGrace: Duration
+        /// Wait for a full batch before committing (until closed): `marsad ingest`, which has a known set of
+        /// files and no one waiting for the first. The daemon commits what is there at once instead, so one
+        /// dropped file is searchable in milliseconds. (Committing the workers' chunks as they came made
+        /// `marsad ingest` of 2,000 files cost 12% more instructions, most of them in SQLite.)
+        public var fillsBatches: Bool
 
         public init(batchSize: Int = 256, consume: ConsumeMode? = nil, keepsFailures: Bool = false,
-                    storedLogLevel: Logger.Level = .info, shutdownGrace: Duration = .seconds(10)) {
+                    storedLogLevel: Logger.Level = .info, shutdownGrace: Duration = .seconds(10),
+                    fillsBatches: Bool = false) {
             self.batchSize = max(1, batchSize)
             self.consume = consume
             self.keepsFailures = keepsFailures
             self.storedLogLevel = storedLogLevel
             self.shutdownGrace = shutdownGrace
+            self.fillsBatches = fillsBatches
         }
     }
 
@@ -192,8 +199,8 @@ public actor IndexWriter {
     }
 
     private func take() async -> [IndexChange]? {
-        while buffer.isEmpty {
-            if closedAt != nil { return nil }
+        while buffer.isEmpty || (options.fillsBatches && buffer.count < options.batchSize && closedAt == nil) {
+            if closedAt != nil && buffer.isEmpty { return nil }
             let more = await withCheckedContinuation { waitingForWork = $0 }
             if !more && buffer.isEmpty { return nil }
         }
