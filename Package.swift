@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // Byte-exact paths: keys that compare bytes (NFC and NFD names are two files), names that are not
@@ -87,6 +89,16 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
+        // `marsad serve`: the HTTP API (Hummingbird 2) over a read-only index.
+        .target(
+            name: "Server",
+            dependencies: [
+                "ArticleIndex", "Daemon",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         // libsystemd (sd_journal_sendv, sd_notify) from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // systemd and journald glue, a leaf that knows nothing of the daemon: journal and console log
@@ -102,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "marsad",
             dependencies: [
-                "ArabicText", "Articles", "ArticleIndex", "FilePaths", "Ingestion", "Daemon", "SystemdSupport",
+                "ArabicText", "Articles", "ArticleIndex", "FilePaths", "Ingestion", "Daemon", "Server", "SystemdSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,6 +154,10 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "InboxWatcherTests", dependencies: ["InboxWatcher", "FilePaths"], swiftSettings: strict),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ArticleIndex", "Ingestion", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "ServerTests",
+                    dependencies: ["Server", "ArticleIndex", "Ingestion", "TestSupport",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(name: "MarsadCLITests", dependencies: ["marsad"], swiftSettings: strict),

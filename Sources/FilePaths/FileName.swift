@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// File names that are not UTF-8, kept losslessly in a `String`.
 ///
 /// Linux file names are bytes, and nothing stops a scraper from writing `bad-\xFF.txt`. Marsad's paths are
@@ -70,7 +74,15 @@ public enum FileName {
     @inlinable
     public static func hasEscapes(_ path: String) -> Bool {
         // Every escape scalar is encoded F4 8F BC..BF xx: a quick byte test first.
-        path.utf8.contains(0xF4) && path.unicodeScalars.contains(where: isEscape)
+        containsEscapeLead(path) && path.unicodeScalars.contains(where: isEscape)
+    }
+
+    /// Whether the UTF-8 of `path` holds the byte 0xF4: one `memchr` on a native string (every system call on
+    /// a path asks; the generic `utf8.contains` cost 9 instructions a byte).
+    @usableFromInline
+    static func containsEscapeLead(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable { $0.isEmpty ? false : memchr($0.baseAddress!, 0xF4, $0.count) != nil }
+            ?? path.utf8.contains(0xF4)
     }
 
     /// The bytes the kernel knows `path` by.

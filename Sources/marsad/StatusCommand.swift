@@ -3,33 +3,6 @@ import ArticleIndex
 import Daemon
 import Foundation
 
-/// `status --json`: the index's keys, plus `daemon` and `queue_depth`.
-struct FullStatus: Encodable {
-    var index: IndexStatus
-    var daemon: DaemonStatus?
-    var now: Double
-
-    enum CodingKeys: String, CodingKey { case daemon, queueDepth = "queue_depth" }
-    enum DaemonKeys: String, CodingKey { case running, pid, inbox, uptimeS = "uptime_s", state, mode, ingestRate = "ingest_rate", degraded }
-
-    func encode(to encoder: any Encoder) throws {
-        try index.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(daemon?.queueDepth ?? 0, forKey: .queueDepth)
-        var d = container.nestedContainer(keyedBy: DaemonKeys.self, forKey: .daemon)
-        try d.encode(daemon != nil, forKey: .running)
-        if let daemon {
-            try d.encode(daemon.pid, forKey: .pid)
-            try d.encode(daemon.inbox, forKey: .inbox)
-            try d.encode(Int(now - daemon.startedAt), forKey: .uptimeS)
-            try d.encode(daemon.state, forKey: .state)
-            try d.encode(daemon.mode, forKey: .mode)
-            try d.encode(daemon.ingestRate, forKey: .ingestRate)
-            try d.encode(daemon.degraded, forKey: .degraded)
-        }
-    }
-}
-
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print counts and facts about the index.")
 
@@ -44,7 +17,7 @@ struct Status: AsyncParsableCommand {
         let daemon = DaemonStatus.read(database: store.location)
         let now = Date().timeIntervalSince1970
         if json {
-            return try Output.printJSON(FullStatus(index: status, daemon: daemon, now: now))
+            return try Output.printJSON(StatusReport(index: status, daemon: daemon, now: now))
         }
         if let d = daemon {
             let uptime = Int(now - d.startedAt)

@@ -141,6 +141,7 @@ struct DaemonEndToEndTests {
             #expect(daemon["pid"] as? Int == Int(d.process.processIdentifier))
             #expect(daemon["inbox"] as? String == realInbox(d))
             #expect(daemon["uptime_s"] as? Int != nil)
+            #expect(daemon["updated_at"] as? Double != nil, "how old the snapshot is can be told")
             #expect(status.json["queue_depth"] as? Int == 0)
             let inbox = realInbox(d)
             for i in 0..<200 { #expect(try sh("cp '\(seed)' '\(inbox)/f\(i).txt'") == 0 || true) }
