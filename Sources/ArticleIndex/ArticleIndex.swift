@@ -2,6 +2,7 @@ import Foundation
 public import ArabicText
 import Articles
 import GRDB
+import GRDBSQLite
 public import Logging
 
 /// Marsad's full-text index of articles: one SQLite file in WAL mode, managed with GRDB.
@@ -57,6 +58,13 @@ public final class ArticleIndex: ArticleStore {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             if !db.configuration.readonly {
+                // Keep the -wal and -shm files when the last connection closes (the WAL emptied by the
+                // checkpoint in close()), so a reader that cannot write to the folder can still open the index:
+                // `marsad serve` under the unit's read-only file system, `marsad search` as another user. SQLite
+                // then reads the existing -shm read-only; without it, a cleanly closed index left no -shm and
+                // such a reader failed with "attempt to write a readonly database".
+                var persist: Int32 = 1
+                _ = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 // Copy the WAL back into the database every 32 MiB instead of every 4 MiB: a burst rewrites
                 // the same FTS5 and b-tree pages in transaction after transaction, and each checkpoint copies

@@ -74,3 +74,23 @@ struct ServeEndToEndTests {
         }
     }
 }
+
+/// A reader that cannot write to the index's folder: `marsad serve` under its unit's read-only file
+/// system, or `marsad search` as another user.
+@Suite("Reading an index from a read-only folder")
+struct ReadOnlyFolderTests {
+    @Test("after a clean close, a user who cannot write the folder can search and serve it")
+    func readOnlyFolder() throws {
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/state"
+            #expect(try sh("mkdir '\(folder)'") == 0)
+            let ingest = try marsad(["ingest", "--db", folder + "/m.db", seedsDirectory])
+            #expect(ingest.status == 0, "\(ingest.stderr)")
+            // Owned by root, 0755/0644: user 65534 can read everything and write nothing.
+            #expect(try sh("chmod 0755 '\(dir)' '\(folder)' && chmod 0644 '\(folder)'/*") == 0)
+            let search = try marsad(["search", "--db", folder + "/m.db", "--json", "الميليشيات"], asUser: 65534)
+            #expect(search.status == 0, "\(search.stderr)")
+            #expect(search.json["total"] as? Int == 1)
+        }
+    }
+}
