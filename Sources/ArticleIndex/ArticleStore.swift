@@ -24,6 +24,8 @@ public protocol ArticleReading: Sendable {
     var location: String { get }
     /// Ranked full-text search.
     func search(_ query: SearchQuery, options: SearchOptions) async throws -> SearchResults
+    /// How the newest `limit` matches spread over outlets and days.
+    func facets(_ query: SearchQuery, options: SearchOptions, limit: Int) async throws -> SearchFacets
     /// Counts and facts for `marsad status`.
     func status() async throws -> IndexStatus
     /// Articles in the index.

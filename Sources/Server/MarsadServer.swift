@@ -11,7 +11,8 @@ import NIOCore
 /// - `GET /healthz` — the process is up;
 /// - `GET /readyz` — the index opens and its analyzer is this binary's; when a daemon runs on it, the daemon
 ///   is watching and its writer is not waiting out a fault (503 with the reason otherwise);
-/// - `GET /api/search` — the CLI's `search --json` object plus `took_ms` and `analyzed_query`;
+/// - `GET /api/search` — the CLI's `search --json` object plus `took_ms`, `analyzed_query` and `facets`
+///   (outlets and days of the newest 2,000 matches; `facets.exact` false when there were more);
 /// - `GET /api/articles/{id}` — `show --json`;
 /// - `GET /api/status` — `status --json`.
 ///
@@ -83,13 +84,19 @@ public struct MarsadServer: Sendable {
             let reader = try await index.reader()
             let start = ContinuousClock.now
             let results: SearchResults
-            do { results = try await reader.search(query, options: parameters.options) } catch let error as IndexError {
+            let facets: SearchFacets
+            do {
+                results = try await reader.search(query, options: parameters.options)
+                facets = results.total == 0 ? SearchFacets()
+                    : try await reader.facets(query, options: parameters.options, limit: SearchParameters.facetLimit)
+            } catch let error as IndexError {
                 if case .invalidQuery(let message) = error { throw APIError.badParameter("q", message) }
                 await index.reset()
                 throw IndexHandle.unavailable(error)
             }
             let took = Double((ContinuousClock.now - start) / .microseconds(1)) / 1000
-            return JSONResponse(SearchResponse(results: results, tookMS: took, analyzedQuery: query.matchExpression))
+            return JSONResponse(SearchResponse(results: results, tookMS: took, analyzedQuery: query.matchExpression,
+                                               facets: facets))
         }
         router.get("/api/articles/:id") { _, context in
             guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
@@ -150,9 +157,10 @@ struct SearchResponse: Encodable, Sendable {
     var results: SearchResults
     var tookMS: Double
     var analyzedQuery: String
+    var facets: SearchFacets
 
     enum CodingKeys: String, CodingKey {
-        case tookMS = "took_ms", analyzedQuery = "analyzed_query"
+        case tookMS = "took_ms", analyzedQuery = "analyzed_query", facets
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -160,6 +168,7 @@ struct SearchResponse: Encodable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode((tookMS * 1000).rounded() / 1000, forKey: .tookMS)
         try container.encode(analyzedQuery, forKey: .analyzedQuery)
+        try container.encode(facets, forKey: .facets)
     }
 }
 

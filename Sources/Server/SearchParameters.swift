@@ -14,6 +14,8 @@ public struct SearchParameters: Sendable {
     static let known: Set<Substring> = ["q", "limit", "offset", "since", "until", "source", "collapse", "token"]
     public static let maximumLimit = 100
     public static let maximumOffset = 10_000
+    /// Facets count the newest this many matches, as the ranking does (see `SearchFacets`).
+    public static let facetLimit = 2_000
 
     /// - Parameter pairs: the decoded query string (`request.uri.queryParameters`); a repeated name keeps its
     ///   first value.

@@ -56,6 +56,11 @@ struct ServerTests {
                 #expect(body["total"] as? Int == 1)
                 #expect(body["took_ms"] as? Double != nil)
                 #expect((body["analyzed_query"] as? String)?.isEmpty == false)
+                let facets = body["facets"] as? [String: Any] ?? [:]
+                #expect(facets["counted"] as? Int == 1 && facets["exact"] as? Bool == true, "\(facets)")
+                let days = facets["published"] as? [[String: Any]] ?? []
+                let sources = facets["source"] as? [[String: Any]] ?? []
+                #expect(days.map { $0["count"] as? Int ?? 0 }.reduce(0, +) <= 1 && sources.count <= 1)
                 let hits = body["hits"] as? [[String: Any]] ?? []
                 #expect(hits.count == 1 && (hits.first?["path"] as? String)?.hasSuffix("000_0bc6245a09814656.txt") == true)
             }
@@ -169,5 +174,31 @@ struct ServerTests {
     @Test(arguments: ["8080", "host:", ":80", "h:99999", "unix:relative", "[::1]80"])
     func badListenAddresses(_ text: String) {
         #expect(throws: ListenAddress.Invalid.self) { try ListenAddress(parsing: text) }
+    }
+}
+
+@Suite("Search facets")
+struct FacetTests {
+    @Test("outlets and days of the matches, counted once each; bounded, and then marked as lower bounds")
+    func facetsOfTheSeeds() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = try await ServerTests.seededIndex(dir)
+            let index = try ArticleIndex(path: db, mode: .readOnly)
+            let query = try SearchQuery("العراق")
+            let results = try await index.search(query, options: SearchOptions())
+            let facets = try await index.facets(query, options: SearchOptions(), limit: 100)
+            #expect(facets.counted == results.total && facets.exact)
+            #expect(facets.source.map(\.count).reduce(0, +) <= results.total)
+            #expect(facets.published.map(\.day) == facets.published.map(\.day).sorted())
+            #expect(facets.published.allSatisfy { $0.day.utf8.count == 10 })
+            let bounded = try await index.facets(query, options: SearchOptions(), limit: 1)
+            #expect(bounded.counted == 1 && bounded.exact == (results.total <= 1))
+            // A filter narrows the facets as it narrows the hits.
+            if let source = facets.source.first {
+                let narrowed = try await index.facets(query, options: SearchOptions(source: source.value), limit: 100)
+                #expect(narrowed.source == [source] && narrowed.counted == source.count)
+            }
+            try index.close()
+        }
     }
 }

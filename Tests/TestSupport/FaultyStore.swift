@@ -97,6 +97,9 @@ public final class FaultyStore: ArticleStore {
     public func search(_ query: SearchQuery, options: SearchOptions) async throws -> SearchResults {
         try await index.search(query, options: options)
     }
+    public func facets(_ query: SearchQuery, options: SearchOptions, limit: Int) async throws -> SearchFacets {
+        try await index.facets(query, options: options, limit: limit)
+    }
     public func status() async throws -> IndexStatus { try await index.status() }
     public func articleCount() async throws -> Int { try await index.articleCount() }
     public func article(id: Int64?, path: String?) async throws(IndexError) -> StoredArticle? {
