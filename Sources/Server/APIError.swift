@@ -32,6 +32,11 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         APIError(.serviceUnavailable, code: "unavailable", message: reason)
     }
 
+    /// Every route answers GET only.
+    public static func methodNotAllowed(_ method: HTTPRequest.Method) -> APIError {
+        APIError(.methodNotAllowed, code: "method_not_allowed", message: "\(method.rawValue) is not allowed here; use GET")
+    }
+
     public var headers: HTTPFields { [:] }
 
     struct Body: Encodable {
@@ -46,6 +51,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"marsad\"" }
+        if status == .methodNotAllowed { headers[.allow] = "GET" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -48,6 +48,7 @@ public struct MarsadServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: MethodMiddleware())
         if let token = configuration.token { router.add(middleware: TokenMiddleware(token: Array(token.utf8))) }
         let index = self.index
         let database = configuration.database

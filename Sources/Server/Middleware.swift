@@ -72,3 +72,17 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
         return difference == 0 && !b.isEmpty
     }
 }
+
+/// A known route asked with another method than GET is a 405 with `Allow: GET`, not the router's 404.
+struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
+    static func isRoute(_ path: String) -> Bool {
+        ["/healthz", "/readyz", "/api/search", "/api/status"].contains(path) || path.hasPrefix("/api/articles/")
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if request.method != .get, Self.isRoute(request.uri.path) { throw APIError.methodNotAllowed(request.method) }
+        return try await next(request, context)
+    }
+}

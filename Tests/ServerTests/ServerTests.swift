@@ -154,6 +154,17 @@ struct ServerTests {
         }
     }
 
+    @Test("another method than GET on a route is a 405 with Allow: GET")
+    func methods() async throws {
+        try await withServer { client in
+            for method in [HTTPRequest.Method.post, .delete, .put, HTTPRequest.Method("TRACE")!] {
+                let response = try await client.execute(uri: "/api/status", method: method) { $0 }
+                #expect(response.status == .methodNotAllowed, "\(method)")
+                #expect(response.headers[.allow] == "GET")
+            }
+        }
+    }
+
     @Test func constantTimeComparison() {
         #expect(TokenMiddleware<BasicRequestContext>.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
         #expect(!TokenMiddleware<BasicRequestContext>.constantTimeEqual(Array("abd".utf8), Array("abc".utf8)))
