@@ -51,6 +51,25 @@ public enum UTF8Scalars {
                     | (UInt32(b[i + 3]) & 0x3F), 4)
     }
 
+    /// The scalar that starts at `p[i]`, reading no byte at or past `end`: a truncated final sequence gives
+    /// U+FFFD (the parser's tokenizer, on a buffer it does not own the end of).
+    @inlinable @inline(__always)
+    public static func decode(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, end: Int) -> (value: UInt32, length: Int) {
+        let b0 = UInt32(p[i])
+        if b0 < 0x80 { return (b0, 1) }
+        if b0 < 0xE0 {
+            guard i + 1 < end else { return (0xFFFD, 1) }
+            return (((b0 & 0x1F) << 6) | (UInt32(p[i + 1]) & 0x3F), 2)
+        }
+        if b0 < 0xF0 {
+            guard i + 2 < end else { return (0xFFFD, end - i) }
+            return (((b0 & 0x0F) << 12) | ((UInt32(p[i + 1]) & 0x3F) << 6) | (UInt32(p[i + 2]) & 0x3F), 3)
+        }
+        guard i + 3 < end else { return (0xFFFD, end - i) }
+        return (((b0 & 0x07) << 18) | ((UInt32(p[i + 1]) & 0x3F) << 12) | ((UInt32(p[i + 2]) & 0x3F) << 6)
+                    | (UInt32(p[i + 3]) & 0x3F), 4)
+    }
+
     /// The scalar that ends just before `b[end]`.
     @inlinable @inline(__always)
     public static func decode(endingAt end: Int, in b: [UInt8]) -> (value: UInt32, length: Int) {

@@ -1,3 +1,5 @@
+import ArabicText
+
 // Splits a byte range of the working text into words, numbers and punctuation marks.
 //
 // The quote, speaker and date extractors all reason about the same tokens, so they agree on
@@ -51,19 +53,7 @@ enum Tokenizer {
 
     @inline(__always)
     private static func decode(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> (UInt32, Int) {
-        let b0 = UInt32(p[i])
-        if b0 < 0x80 { return (b0, 1) }
-        if b0 < 0xE0 {
-            guard i + 1 < end else { return (0xFFFD, 1) }
-            return (((b0 & 0x1F) << 6) | (UInt32(p[i + 1]) & 0x3F), 2)
-        }
-        if b0 < 0xF0 {
-            guard i + 2 < end else { return (0xFFFD, end - i) }
-            return (((b0 & 0x0F) << 12) | ((UInt32(p[i + 1]) & 0x3F) << 6) | (UInt32(p[i + 2]) & 0x3F), 3)
-        }
-        guard i + 3 < end else { return (0xFFFD, end - i) }
-        return (((b0 & 0x07) << 18) | ((UInt32(p[i + 1]) & 0x3F) << 12) | ((UInt32(p[i + 2]) & 0x3F) << 6)
-                    | (UInt32(p[i + 3]) & 0x3F), 4)
+        UTF8Scalars.decode(p, i, end: end)
     }
 
     private static func tokenize(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [Token],
