@@ -35,20 +35,7 @@ public enum UTF8Scalars {
     /// gives U+FFFD, so a bug upstream cannot turn into a crash here.
     @inlinable @inline(__always)
     public static func decode(at i: Int, in b: [UInt8]) -> (value: UInt32, length: Int) {
-        let b0 = UInt32(b[i])
-        if b0 < 0x80 { return (b0, 1) }
-        let n = b.count
-        if b0 < 0xE0 {
-            guard i + 1 < n else { return (0xFFFD, 1) }
-            return (((b0 & 0x1F) << 6) | (UInt32(b[i + 1]) & 0x3F), 2)
-        }
-        if b0 < 0xF0 {
-            guard i + 2 < n else { return (0xFFFD, n - i) }
-            return (((b0 & 0x0F) << 12) | ((UInt32(b[i + 1]) & 0x3F) << 6) | (UInt32(b[i + 2]) & 0x3F), 3)
-        }
-        guard i + 3 < n else { return (0xFFFD, n - i) }
-        return (((b0 & 0x07) << 18) | ((UInt32(b[i + 1]) & 0x3F) << 12) | ((UInt32(b[i + 2]) & 0x3F) << 6)
-                    | (UInt32(b[i + 3]) & 0x3F), 4)
+        b.withUnsafeBufferPointer { decode($0, i, end: $0.count) }
     }
 
     /// The scalar that starts at `p[i]`, reading no byte at or past `end`: a truncated final sequence gives

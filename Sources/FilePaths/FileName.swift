@@ -64,7 +64,7 @@ public enum FileName {
 
     /// The name or path of a C string from the kernel.
     public static func decode(cString: UnsafePointer<CChar>) -> String {
-        let length = strlenOf(cString)
+        let length = strlen(cString)
         return cString.withMemoryRebound(to: UInt8.self, capacity: length) {
             decode(UnsafeBufferPointer(start: $0, count: length))
         }
@@ -145,12 +145,6 @@ public enum FileName {
         }
         guard i + length <= bytes.count else { return 0 }
         return String(validating: bytes[i..<(i + length)], as: UTF8.self) == nil ? 0 : length
-    }
-
-    private static func strlenOf(_ s: UnsafePointer<CChar>) -> Int {
-        var n = 0
-        while s[n] != 0 { n += 1 }
-        return n
     }
 }
 

@@ -1,22 +1,18 @@
 public import ArticleIndex
-import Foundation
-public import Logging
 
 /// The index as `marsad serve` reads it: opened read-only on first use (a GRDB reader pool over the WAL, so
 /// it serves while `marsad run` writes), kept open, and opened again after a failure. A missing index or
 /// one that needs rebuilding is an ``APIError/unavailable(_:)`` with the reason, never a crash.
 public actor IndexHandle {
     public let location: String
-    private let logger: Logger
     private var store: (any ArticleReading)?
     private let opener: @Sendable (String) throws(IndexError) -> any ArticleReading
 
-    public init(location: String, logger: Logger,
+    public init(location: String,
                 opener: @escaping @Sendable (String) throws(IndexError) -> any ArticleReading = { location throws(IndexError) in
                     try IndexBackend.open(location, mode: .readOnly)
                 }) {
         self.location = location
-        self.logger = logger
         self.opener = opener
     }
 
@@ -32,9 +28,18 @@ public actor IndexHandle {
         }
     }
 
-    /// Forgets the open index (after an error that may mean it was replaced or upgraded): the next request
-    /// opens it again.
-    public func reset() {
+    /// Runs `body` on the open index. An index error is a 503 with its reason, and the index is closed, since
+    /// the error may mean it was replaced or upgraded: the next request opens it again.
+    public nonisolated func withReader<T: Sendable>(_ body: (any ArticleReading) async throws -> T) async throws -> T {
+        let reader = try await self.reader()
+        do { return try await body(reader) } catch let error as IndexError {
+            await close()
+            throw Self.unavailable(error)
+        }
+    }
+
+    /// Closes the open index; the next request opens it again.
+    public func close() {
         if let store {
             try? store.close()
             self.store = nil
@@ -44,20 +49,11 @@ public actor IndexHandle {
     /// A 503 for index errors that a later request may not have; nil for the others.
     static func unavailable(_ error: IndexError) -> APIError {
         switch error {
-        case .missing: .unavailable("no index yet at \(errorLocation(error))")
+        case .missing(let path): .unavailable("no index yet at \(path)")
         case .needsReindex: .unavailable("the index is being rebuilt for a new analyzer: \(error.description)")
         case .newerSchema, .notAnIndex, .corrupt: .unavailable(error.description)
         case .busy: .unavailable("the index is busy: \(error.description)")
         default: .unavailable(error.description)
         }
-    }
-
-    private static func errorLocation(_ error: IndexError) -> String {
-        if case .missing(let path) = error { return path }
-        return ""
-    }
-
-    public func close() {
-        reset()
     }
 }

@@ -41,7 +41,7 @@ public struct MarsadServer: Sendable {
     public init(configuration: Configuration, logger: Logger = Logger(label: "marsad.serve")) {
         self.configuration = configuration
         self.logger = logger
-        index = IndexHandle(location: configuration.database, logger: logger)
+        index = IndexHandle(location: configuration.database)
     }
 
     /// The router with every route and middleware.
@@ -57,14 +57,8 @@ public struct MarsadServer: Sendable {
             JSONResponse(["status": "ok"])
         }
         router.get("/readyz") { _, _ in
-            let reader = try await index.reader()
-            do {
-                if try await reader.needsReindex() {
-                    throw APIError.unavailable("the index was built with another analyzer and is waiting to be rebuilt")
-                }
-            } catch let error as IndexError {
-                await index.reset()
-                throw IndexHandle.unavailable(error)
+            if try await index.withReader({ try await $0.needsReindex() }) {
+                throw APIError.unavailable("the index was built with another analyzer and is waiting to be rebuilt")
             }
             if let daemon = DaemonStatus.read(database: database) {
                 if let fault = daemon.indexDegraded {
@@ -82,18 +76,15 @@ public struct MarsadServer: Sendable {
             do { query = try SearchQuery(parameters.query) } catch let error as IndexError {
                 throw APIError.badParameter("q", error.description)
             }
-            let reader = try await index.reader()
             let start = ContinuousClock.now
-            let results: SearchResults
-            let facets: SearchFacets
-            do {
-                results = try await reader.search(query, options: parameters.options)
-                facets = results.total == 0 ? SearchFacets()
+            let (results, facets) = try await index.withReader { reader in
+                let results: SearchResults
+                do { results = try await reader.search(query, options: parameters.options) } catch IndexError.invalidQuery(let message) {
+                    throw APIError.badParameter("q", message)
+                }
+                let facets = results.total == 0 ? SearchFacets()
                     : try await reader.facets(query, options: parameters.options, limit: SearchParameters.facetLimit)
-            } catch let error as IndexError {
-                if case .invalidQuery(let message) = error { throw APIError.badParameter("q", message) }
-                await index.reset()
-                throw IndexHandle.unavailable(error)
+                return (results, facets)
             }
             let took = Double((ContinuousClock.now - start) / .microseconds(1)) / 1000
             return JSONResponse(SearchResponse(results: results, tookMS: took, analyzedQuery: query.matchExpression,
@@ -103,22 +94,12 @@ public struct MarsadServer: Sendable {
             guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
                 throw APIError.notFound("no such article")
             }
-            let reader = try await index.reader()
-            let found: StoredArticle?
-            do { found = try await reader.article(id: id, path: nil) } catch let error as IndexError {
-                await index.reset()
-                throw IndexHandle.unavailable(error)
-            }
+            let found = try await index.withReader { try await $0.article(id: id, path: nil) }
             guard let article = found else { throw APIError.notFound("no article #\(id)") }
             return JSONResponse(article)
         }
         router.get("/api/status") { _, _ in
-            let reader = try await index.reader()
-            let status: IndexStatus
-            do { status = try await reader.status() } catch let error as IndexError {
-                await index.reset()
-                throw IndexHandle.unavailable(error)
-            }
+            let status = try await index.withReader { try await $0.status() }
             return JSONResponse(StatusReport(index: status, daemon: DaemonStatus.read(database: database)))
         }
         return router

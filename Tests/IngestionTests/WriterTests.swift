@@ -12,6 +12,16 @@ struct WriterTests {
         await ArticlePreparer(store: store).prepare(path, trustStamps: false)
     }
 
+    /// `count` articles written to `dir` as files 0.txt, 1.txt… and prepared as a worker would.
+    func articles(_ count: Int, in dir: String, _ store: any ArticleStore) async throws -> [Preparation] {
+        var items: [Preparation] = []
+        for i in 0..<count {
+            try text(i).write(toFile: "\(dir)/\(i).txt", atomically: false, encoding: .utf8)
+            items.append(await prepared("\(dir)/\(i).txt", store))
+        }
+        return items
+    }
+
     func text(_ n: Int, _ word: String = "كلمة") -> String {
         "عنوان رقم \(n)\nنص المقال رقم \(n) و\(word)\(n) فريدة\n"
     }
@@ -55,11 +65,7 @@ struct WriterTests {
     func batching() async throws {
         try await withTemporaryDirectory { dir in
             let store = FaultyStore(try ArticleIndex(path: dir + "/m.db"))
-            var items: [Preparation] = []
-            for i in 0..<120 {
-                try text(i).write(toFile: "\(dir)/\(i).txt", atomically: false, encoding: .utf8)
-                items.append(await prepared("\(dir)/\(i).txt", store))
-            }
+            let items = try await articles(120, in: dir, store)
             let writer = try await withWriter(store, options: IndexWriter.Options(batchSize: 50)) { writer, _ in
                 await writer.submit(items)
             }
@@ -73,11 +79,7 @@ struct WriterTests {
     func temporaryFaults() async throws {
         try await withTemporaryDirectory { dir in
             let store = FaultyStore(try ArticleIndex(path: dir + "/m.db"))
-            var items: [Preparation] = []
-            for i in 0..<5 {
-                try text(i).write(toFile: "\(dir)/\(i).txt", atomically: false, encoding: .utf8)
-                items.append(await prepared("\(dir)/\(i).txt", store))
-            }
+            let items = try await articles(5, in: dir, store)
             store.failNextWrites(busy: 2, diskFull: 3)
             let sawFault = FaultSeen()
             let writer = try await withWriter(store) { writer, _ in
@@ -101,11 +103,7 @@ struct WriterTests {
     func perRowFallback() async throws {
         try await withTemporaryDirectory { dir in
             let store = FaultyStore(try ArticleIndex(path: dir + "/m.db"))
-            var items: [Preparation] = []
-            for i in 0..<4 {
-                try text(i).write(toFile: "\(dir)/\(i).txt", atomically: false, encoding: .utf8)
-                items.append(await prepared("\(dir)/\(i).txt", store))
-            }
+            let items = try await articles(4, in: dir, store)
             store.poison(dir + "/2.txt")
             let writer = try await withWriter(store) { writer, _ in await writer.submit(items) }
             let tally = await writer.tally

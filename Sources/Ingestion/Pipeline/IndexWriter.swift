@@ -37,7 +37,7 @@ public struct WriterFault: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What the writer has done since it started.
-public struct WriterTally: Sendable, Hashable {
+public struct WriterTally: Sendable {
     public var indexed = 0
     public var replaced = 0
     public var duplicates = 0
@@ -59,16 +59,6 @@ public struct WriterTally: Sendable, Hashable {
     public var committed: Int { indexed + replaced + duplicates }
     /// Paths the writer has finished with.
     public var files: Int { committed + unchanged + removed + failed }
-
-    public static func == (a: WriterTally, b: WriterTally) -> Bool {
-        a.indexed == b.indexed && a.replaced == b.replaced && a.duplicates == b.duplicates
-            && a.unchanged == b.unchanged && a.removed == b.removed && a.failed == b.failed && a.bytes == b.bytes
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(files)
-        hasher.combine(bytes)
-    }
 }
 
 /// The single writer: every change to the index — stored articles, failures, renames, removals, directory
