@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // Byte-exact paths: keys that compare bytes (NFC and NFD names are two files), names that are not
@@ -93,10 +94,12 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "ArticleIndex", "Daemon",
+                "ArticleIndex", "Articles", "Daemon", "FilePaths", "Ingestion",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         // libsystemd (sd_journal_sendv, sd_notify) from Debian's libsystemd-dev.

@@ -32,6 +32,15 @@ public protocol ArticleReading: Sendable {
     func articleCount() async throws -> Int
     /// One stored article, by id or by one of its paths.
     func article(id: Int64?, path: String?) async throws(IndexError) -> StoredArticle?
+    /// Articles that share the most distinctive terms of one, best first ("more like this").
+    func similar(to id: Int64, limit: Int) async throws(IndexError) -> SearchResults?
+    /// The newest article id: ids grow in commit order (0 for an empty index).
+    func latestArticleID() async throws(IndexError) -> Int64
+    /// Articles committed after an id, oldest first, with their analyzed terms (for ``Percolator``).
+    func analyzedArticles(after: Int64, limit: Int) async throws(IndexError) -> [AnalyzedArticle]
+    /// Articles committed after an id that match a query (all when nil) and filters, in commit order.
+    func newMatches(_ query: SearchQuery?, options: SearchOptions, after: Int64, newestFirst: Bool,
+                    limit: Int) async throws(IndexError) -> [SearchHit]
     /// The ledger row of a path, if it was seen.
     func fileRecord(path: String) async throws -> FileRecord?
     /// The ledger rows of `paths` that the index has seen, in one read.

@@ -38,16 +38,9 @@ extension ArticleIndex {
     /// so 2,000 matches cost about 2,000 row reads, not the whole of a common word's 100,000.
     public func facets(_ query: SearchQuery, options: SearchOptions, limit: Int) async throws -> SearchFacets {
         try await mapErrors {
-            try await pool.read { db in
+            try await pool.read { db in try Self.withTimeout(db, options.timeout) {
                 try self.requireCurrentAnalyzer(db)
-                var filters = ""
-                var arguments: StatementArguments = []
-                if let since = options.since { filters += " AND a.published_at >= ?"; arguments += [since] }
-                if let until = options.until {
-                    filters += " AND substr(a.published_at, 1, length(?)) <= ?"
-                    arguments += [until, until]
-                }
-                if let source = options.source { filters += " AND a.source = ?"; arguments += [source] }
+                let (filters, arguments) = options.filterSQL
                 let table: String, match: String
                 if let prefix = query.shortPrefix, self.hasPrefixTable {
                     table = "article_prefix"
@@ -75,7 +68,7 @@ extension ArticleIndex {
                         .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value },
                     published: days.map { SearchFacets.DayCount(day: $0.key, count: $0.value) }.sorted { $0.day < $1.day },
                     counted: min(counted, limit), exact: counted <= limit)
-            }
+            } }
         }
     }
 }

@@ -18,6 +18,8 @@ public enum IndexError: Error, Sendable, CustomStringConvertible {
     /// The disk or the filesystem holding the index is full (`SQLITE_FULL`, or an I/O error with `ENOSPC`):
     /// a temporary fault, to be waited out and retried once space returns.
     case diskFull(String)
+    /// A search ran past its time limit (``SearchOptions/timeout``) and SQLite stopped it.
+    case timedOut(String)
     /// Any other database error, with SQLite's primary result code when it came from SQLite.
     case database(String, code: Int32? = nil)
 
@@ -39,6 +41,8 @@ public enum IndexError: Error, Sendable, CustomStringConvertible {
             "database busy: \(message)"
         case .diskFull(let message):
             "disk full: \(message)"
+        case .timedOut(let message):
+            message
         case .database(let message, _):
             "database error: \(message)"
         }

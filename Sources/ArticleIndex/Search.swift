@@ -19,9 +19,12 @@ public struct SearchOptions: Sendable {
     /// When more articles match than this, only the newest this many are ranked (default 2,000). See
     /// ``ArticleIndex/search(_:options:)``.
     public var rankWindow: Int
+    /// A search still running after this long is stopped (``IndexError/timedOut(_:)``); nil: no limit.
+    public var timeout: Duration?
 
     public init(limit: Int = 10, offset: Int = 0, since: String? = nil, until: String? = nil, source: String? = nil,
-                countLimit: Int = 10_000, rankWindow: Int = 2_000) {
+                countLimit: Int = 10_000, rankWindow: Int = 2_000, timeout: Duration? = nil) {
+        self.timeout = timeout
         self.limit = limit
         self.offset = offset
         self.since = since
@@ -45,9 +48,13 @@ public struct SearchHit: Sendable, Codable, Hashable {
     public var highlights: [[Int]]
     public var source: String?
     public var publishedAt: String?
+    /// When Marsad committed the article (ISO 8601, UTC): set by ``ArticleReading/newMatches(_:options:after:newestFirst:limit:)``
+    /// only, and left out of the JSON otherwise.
+    public var ingestedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, path, title, score, snippet, highlights, source, publishedAt = "published_at"
+        case ingestedAt = "ingested_at"
     }
 }
 
@@ -76,6 +83,21 @@ public struct SearchResults: Sendable, Codable, Hashable {
     }
 }
 
+extension SearchOptions {
+    /// The filters as SQL conditions on `articles a` (each behind ` AND `), and their arguments.
+    var filterSQL: (String, StatementArguments) {
+        var filters = ""
+        var arguments: StatementArguments = []
+        if let since { filters += " AND a.published_at >= ?"; arguments += [since] }
+        if let until {
+            filters += " AND substr(a.published_at, 1, length(?)) <= ?"
+            arguments += [until, until]
+        }
+        if let source { filters += " AND a.source = ?"; arguments += [source] }
+        return (filters, arguments)
+    }
+}
+
 extension ArticleIndex {
     /// bm25 weights for the columns title, body, captions.
     static let columnWeights = "5.0, 1.0, 1.0"
@@ -99,16 +121,9 @@ extension ArticleIndex {
     public func search(_ query: SearchQuery, options: SearchOptions = SearchOptions()) async throws -> SearchResults {
         let analyzer = self.analyzer
         return try await mapErrors {
-            try await pool.read { db in
+            try await pool.read { db in try Self.withTimeout(db, options.timeout) {
                 try self.requireCurrentAnalyzer(db)
-                var filters = ""
-                var filterArguments: StatementArguments = []
-                if let since = options.since { filters += " AND a.published_at >= ?"; filterArguments += [since] }
-                if let until = options.until {
-                    filters += " AND substr(a.published_at, 1, length(?)) <= ?"
-                    filterArguments += [until, until]
-                }
-                if let source = options.source { filters += " AND a.source = ?"; filterArguments += [source] }
+                let (filters, filterArguments) = options.filterSQL
                 let join = filters.isEmpty ? "" : " JOIN articles a ON a.id = article_fts.rowid"
                 if let prefix = query.shortPrefix, hasPrefixTable {
                     return try Self.searchShortPrefix(db, query, prefix, options: options, filters: filters,
@@ -166,7 +181,31 @@ extension ArticleIndex {
                 let hits = rows.map { row in Self.hit(row, score: -(row["rank"] as Double), query, analyzer) }
                 return SearchResults(query: query.text, total: total, totalIsExact: total < options.countLimit,
                                      ranked: ranked, hits: hits)
-            }
+            } }
+        }
+    }
+
+    /// Runs `body` on `db` with SQLite stopping whatever statement is still running once `timeout` has passed.
+    ///
+    /// A progress handler, called every 1,000 virtual-machine steps of this connection, returns non-zero past the
+    /// deadline: SQLite then aborts the statement with `SQLITE_INTERRUPT`, exactly as `sqlite3_interrupt` would,
+    /// but for this connection only (`sqlite3_interrupt` from a timer would stop every reader of the pool) and
+    /// with no timer to start or cancel. The check costs a clock read per 1,000 steps.
+    static func withTimeout<T>(_ db: Database, _ timeout: Duration?, _ body: () throws -> T) throws -> T {
+        guard let timeout else { return try body() }
+        let deadline = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        defer { deadline.deallocate() }
+        let (seconds, attoseconds) = timeout.components
+        deadline.pointee = DispatchTime.now().uptimeNanoseconds
+            &+ UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds / 1_000_000_000))
+        let connection = db.sqliteConnection
+        sqlite3_progress_handler(connection, 1_000, { context in
+            guard let context else { return 0 }
+            return DispatchTime.now().uptimeNanoseconds >= context.assumingMemoryBound(to: UInt64.self).pointee ? 1 : 0
+        }, deadline)
+        defer { sqlite3_progress_handler(connection, 0, nil, nil) }
+        do { return try body() } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            throw IndexError.timedOut("the search took longer than \(timeout) and was stopped: narrow it down")
         }
     }
 

@@ -35,6 +35,10 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
     public let highlightTerms: Set<String>
     /// Prefixes (already analyzed) to highlight in snippets.
     public let highlightPrefixes: [String]
+    /// The query as clauses, for testing one article's terms without the index (see ``Percolator``): every
+    /// group of `included` must have a clause that matches, and no group of `excluded` may.
+    let included: [[QueryClause]]
+    let excluded: [[QueryClause]]
 
     public var description: String { text }
 
@@ -50,6 +54,21 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
         shortPrefix = compiled.shortPrefix
         highlightTerms = compiled.terms
         highlightPrefixes = compiled.prefixes
+        included = compiled.included
+        excluded = compiled.excluded
+    }
+
+    /// A query for any of these index terms (already analyzed), ranked by bm25: how "more like this" asks.
+    init(anyOf terms: [String]) {
+        text = terms.joined(separator: " OR ")
+        matchExpression = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
+        phrases = terms
+        isOneCostlyPhrase = false
+        shortPrefix = nil
+        highlightTerms = Set(terms)
+        highlightPrefixes = []
+        included = [terms.map { QueryClause(terms: [$0], isPrefix: false, titleOnly: false) }]
+        excluded = []
     }
 }
 
@@ -82,6 +101,8 @@ struct QueryParser {
         var costly = false
         /// The analyzed prefix, for a prefix unit.
         var prefix: ShortPrefix?
+        /// What `fragment` asks for, as a clause (nil when `fragment` is).
+        var clause: QueryClause?
     }
 
     struct Compiled {
@@ -91,6 +112,8 @@ struct QueryParser {
         var shortPrefix: ShortPrefix?
         var terms: Set<String> = []
         var prefixes: [String] = []
+        var included: [[QueryClause]] = []
+        var excluded: [[QueryClause]] = []
     }
 
     private var terms: Set<String> = []
@@ -151,6 +174,8 @@ struct QueryParser {
         var excluded: [String] = []
         var includedPhrases: [String?] = []
         var excludedPhrases: [String?] = []
+        var includedClauses: [[QueryClause]] = []
+        var excludedClauses: [[QueryClause]] = []
         for group in groups {
             let fragments = group.compactMap(\.fragment)
             if fragments.isEmpty { continue }
@@ -158,9 +183,11 @@ struct QueryParser {
             if group.count == 1 && group[0].negated {
                 excluded.append(joined)
                 excludedPhrases += fragments.map { _ in nil }
+                excludedClauses.append(group.compactMap(\.clause))
             } else {
                 included.append(joined)
                 includedPhrases += fragments
+                includedClauses.append(group.compactMap(\.clause))
             }
         }
         if included.isEmpty {
@@ -182,7 +209,7 @@ struct QueryParser {
         return Compiled(expression: expression, phrases: includedPhrases + excludedPhrases,
                         oneCostlyPhrase: units.count == 1 && units[0].costly,
                         shortPrefix: lone.flatMap { $0.text.unicodeScalars.count == FullTextRow.prefixLength ? $0 : nil },
-                        terms: terms, prefixes: prefixes)
+                        terms: terms, prefixes: prefixes, included: includedClauses, excluded: excludedClauses)
     }
 
     /// Analyzes a word (with its `-`, `title:` and `*` decorations) or a phrase into an FTS5 fragment.
@@ -217,6 +244,7 @@ struct QueryParser {
 
         let tokens = analyzer.tokens(in: String(body))
         var fragment: String?
+        var clause: QueryClause?
         var costly = prefix
         if prefix {
             guard tokens.count == 1, let stem = analyzer.prefixTerm(for: String(body)) else {
@@ -227,6 +255,7 @@ struct QueryParser {
             }
             prefixes.append(stem)
             fragment = "\"\(stem)\" *"
+            clause = QueryClause(terms: [stem], isPrefix: true, titleOnly: titleOnly)
         } else {
             let kept = tokens.filter { !$0.isStopWord && !$0.term.isEmpty }
             let bodyText = String(body)
@@ -234,6 +263,7 @@ struct QueryParser {
             if !kept.isEmpty {
                 if !negated { terms.formUnion(kept.map(\.term)) }
                 fragment = "\"" + kept.map(\.term).joined(separator: " ") + "\""
+                clause = QueryClause(terms: kept.map(\.term), isPrefix: false, titleOnly: titleOnly)
                 costly = kept.count > 1
             } else if tokens.isEmpty && !isPhrase {
                 // Only punctuation or FTS5 syntax: nothing to search for in this piece.
@@ -242,7 +272,8 @@ struct QueryParser {
         }
         if titleOnly, let f = fragment { fragment = "title : " + f }
         let shortPrefix = prefix ? prefixes.last.map { ShortPrefix(text: $0, titleOnly: titleOnly) } : nil
-        return Unit(negated: negated, fragment: fragment, original: raw, costly: costly, prefix: shortPrefix)
+        return Unit(negated: negated, fragment: fragment, original: raw, costly: costly, prefix: shortPrefix,
+                    clause: clause)
     }
 
     /// Splits the query into words, quoted phrases and operators. Quotes: "…", “…”, «…».

@@ -382,3 +382,12 @@ enum BinarySignature {
         return nil
     }
 }
+
+extension ArticleParser {
+    /// The text of a file as the parser reads it: any encoding it accepts (UTF-8 with or without a byte-order
+    /// mark, UTF-16, Windows-1256), as UTF-8 with LF line ends. Throws what ``parse(_:format:contentSHA256:)`` would for bytes that are
+    /// not text.
+    public static func decodedText(_ bytes: [UInt8]) throws(ArticleParseError) -> String {
+        String(decoding: try TextDecoder.decode(bytes).utf8, as: UTF8.self)
+    }
+}

@@ -4,7 +4,7 @@ import Foundation
 /// An error answered as JSON, `{"error": {"code": "...", "message": "..."}}`, with its HTTP status.
 ///
 /// `code` is stable and meant for programs (`bad_parameter`, `not_found`, `unauthorized`, `unavailable`,
-/// `timeout`); `message` is one line meant for people, and names the parameter when one is at fault.
+/// `timeout`, `too_large`, `method_not_allowed`); `message` is one line meant for people, and names the parameter when one is at fault.
 public struct APIError: Error, HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var code: String
@@ -32,10 +32,23 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         APIError(.serviceUnavailable, code: "unavailable", message: reason)
     }
 
-    /// Every route answers GET only.
-    public static func methodNotAllowed(_ method: HTTPRequest.Method) -> APIError {
-        APIError(.methodNotAllowed, code: "method_not_allowed", message: "\(method.rawValue) is not allowed here; use GET")
+    public static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method] = [.get]) -> APIError {
+        var error = APIError(.methodNotAllowed, code: "method_not_allowed",
+                             message: "\(method.rawValue) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: " or "))")
+        error.allowed = allowed
+        return error
     }
+
+    public static func tooLarge(limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "too_large", message: "the request body is over \(limit / 1024) KB")
+    }
+
+    public static func timedOut(_ reason: String) -> APIError {
+        APIError(.serviceUnavailable, code: "timeout", message: reason)
+    }
+
+    /// The methods a 405 names in `Allow`.
+    var allowed: [HTTPRequest.Method] = []
 
     public var headers: HTTPFields { [:] }
 
@@ -51,7 +64,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"marsad\"" }
-        if status == .methodNotAllowed { headers[.allow] = "GET" }
+        if status == .methodNotAllowed { headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

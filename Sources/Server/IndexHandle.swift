@@ -53,6 +53,7 @@ public actor IndexHandle {
         case .needsReindex: .unavailable("the index is being rebuilt for a new analyzer: \(error.description)")
         case .newerSchema, .notAnIndex, .corrupt: .unavailable(error.description)
         case .busy: .unavailable("the index is busy: \(error.description)")
+        case .timedOut(let reason): .timedOut(reason)
         default: .unavailable(error.description)
         }
     }

@@ -1,9 +1,11 @@
 import ArticleIndex
 import Daemon
 import Foundation
+import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore
+public import ServiceLifecycle
 
 /// `marsad serve`: the HTTP API over a read-only index, beside the daemon that writes it.
 ///
@@ -13,12 +15,14 @@ import NIOCore
 ///   is watching and its writer is not waiting out a fault (503 with the reason otherwise);
 /// - `GET /api/search` — the CLI's `search --json` object plus `took_ms`, `analyzed_query` and `facets`
 ///   (outlets and days of the newest 2,000 matches; `facets.exact` false when there were more);
-/// - `GET /api/articles/{id}` — `show --json`;
-/// - `GET /api/status` — `status --json`.
+/// - `GET /api/articles/{id}` — `show --json`; `…/text` — the original text; `…/similar` — more like this;
+/// - `GET /api/status` — `status --json`;
+/// - `GET /api/stream` — new matching articles as Server-Sent Events (``EventStream``);
+/// - `GET /feeds/search.atom` — the newest 50 matches as Atom (``AtomFeed``), with `ETag` and `Last-Modified`.
 ///
 /// ```swift
 /// let server = MarsadServer(configuration: .init(database: "marsad.db"), logger: logger)
-/// try await ServiceGroup(services: [server.application()], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// try await ServiceGroup(services: server.services(), gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public struct MarsadServer: Sendable {
     public struct Configuration: Sendable {
@@ -26,33 +30,67 @@ public struct MarsadServer: Sendable {
         public var listen: ListenAddress
         /// When set, `/api` and `/feeds` need it as a bearer token.
         public var token: String?
+        /// A search, facet count or feed still running after this long is stopped and answered 503.
+        public var queryTimeout: Duration
+        /// How many `/api/stream` clients may be connected at once; more get 503.
+        public var maxStreams: Int
+        /// The address clients use (`https://news.example/marsad`), for links in feeds; nil: from the
+        /// request's `Host`.
+        public var publicURL: String?
+        /// How often the index is asked for new commits (see ``ArticleFeed``).
+        public var pollInterval: Duration
+        public var keepAliveInterval: Duration
 
-        public init(database: String, listen: ListenAddress = .loopback, token: String? = nil) {
+        public init(database: String, listen: ListenAddress = .loopback, token: String? = nil,
+                    queryTimeout: Duration = .seconds(2), maxStreams: Int = 1_000, publicURL: String? = nil,
+                    pollInterval: Duration = .milliseconds(20), keepAliveInterval: Duration = .seconds(15)) {
             self.database = database
             self.listen = listen
             self.token = token
+            self.queryTimeout = queryTimeout
+            self.maxStreams = maxStreams
+            self.publicURL = publicURL
+            self.pollInterval = pollInterval
+            self.keepAliveInterval = keepAliveInterval
         }
     }
 
     public let configuration: Configuration
     public let index: IndexHandle
+    public let feed: ArticleFeed
     let logger: Logger
+
+    /// Request bodies larger than this are refused with 413.
+    public static let maximumBodySize = 64 * 1024
+    /// The newest matches an Atom feed holds.
+    public static let feedSize = 50
 
     public init(configuration: Configuration, logger: Logger = Logger(label: "marsad.serve")) {
         self.configuration = configuration
         self.logger = logger
         index = IndexHandle(location: configuration.database)
+        feed = ArticleFeed(index: index, pollInterval: configuration.pollInterval,
+                           keepAliveInterval: configuration.keepAliveInterval, capacity: configuration.maxStreams,
+                           logger: logger)
     }
 
     /// The router with every route and middleware.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func router() -> Router<MarsadRequestContext> {
+        let router = Router(context: MarsadRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: MethodMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limit: Self.maximumBodySize))
         if let token = configuration.token { router.add(middleware: TokenMiddleware(token: Array(token.utf8))) }
+        addHealthRoutes(router)
+        addSearchRoutes(router)
+        addArticleRoutes(router)
+        addFeedRoutes(router)
+        return router
+    }
+
+    func addHealthRoutes(_ router: Router<MarsadRequestContext>) {
         let index = self.index
         let database = configuration.database
-
         router.get("/healthz") { _, _ in
             JSONResponse(["status": "ok"])
         }
@@ -70,39 +108,105 @@ public struct MarsadServer: Sendable {
             }
             return JSONResponse(["status": "ready"])
         }
+        router.get("/api/status") { _, _ in
+            let status = try await index.withReader { try await $0.status() }
+            return JSONResponse(StatusReport(index: status, daemon: DaemonStatus.read(database: database)))
+        }
+    }
+
+    func addSearchRoutes(_ router: Router<MarsadRequestContext>) {
+        let index = self.index
+        let timeout = configuration.queryTimeout
         router.get("/api/search") { request, _ in
             let parameters = try SearchParameters(request.uri.queryParameters)
-            let query: SearchQuery
-            do { query = try SearchQuery(parameters.query) } catch let error as IndexError {
-                throw APIError.badParameter("q", error.description)
-            }
+            guard let query = try parameters.parsedQuery() else { throw APIError.badParameter("q", "the query is required") }
+            var options = parameters.options
+            options.timeout = timeout
             let start = ContinuousClock.now
             let (results, facets) = try await index.withReader { reader in
                 let results: SearchResults
-                do { results = try await reader.search(query, options: parameters.options) } catch IndexError.invalidQuery(let message) {
+                do { results = try await reader.search(query, options: options) } catch IndexError.invalidQuery(let message) {
                     throw APIError.badParameter("q", message)
                 }
                 let facets = results.total == 0 ? SearchFacets()
-                    : try await reader.facets(query, options: parameters.options, limit: SearchParameters.facetLimit)
+                    : try await reader.facets(query, options: options, limit: SearchParameters.facetLimit)
                 return (results, facets)
             }
             let took = Double((ContinuousClock.now - start) / .microseconds(1)) / 1000
             return JSONResponse(SearchResponse(results: results, tookMS: took, analyzedQuery: query.matchExpression,
                                                facets: facets))
         }
+    }
+
+    func addArticleRoutes(_ router: Router<MarsadRequestContext>) {
+        let index = self.index
         router.get("/api/articles/:id") { _, context in
-            guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
-                throw APIError.notFound("no such article")
-            }
+            let id = try Self.articleID(context)
             let found = try await index.withReader { try await $0.article(id: id, path: nil) }
             guard let article = found else { throw APIError.notFound("no article #\(id)") }
             return JSONResponse(article)
         }
-        router.get("/api/status") { _, _ in
-            let status = try await index.withReader { try await $0.status() }
-            return JSONResponse(StatusReport(index: status, daemon: DaemonStatus.read(database: database)))
+        router.get("/api/articles/:id/text") { _, context in
+            let id = try Self.articleID(context)
+            let found = try await index.withReader { try await $0.article(id: id, path: nil) }
+            guard let article = found else { throw APIError.notFound("no article #\(id)") }
+            let text = try OriginalText.read(article)
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
-        return router
+        router.get("/api/articles/:id/similar") { request, context in
+            let id = try Self.articleID(context)
+            let limit = try SimilarParameters(request.uri.queryParameters).limit
+            let found = try await index.withReader { try await $0.similar(to: id, limit: limit) }
+            guard let similar = found else { throw APIError.notFound("no article #\(id)") }
+            return JSONResponse(similar)
+        }
+    }
+
+    func addFeedRoutes(_ router: Router<MarsadRequestContext>) {
+        let index = self.index
+        let feed = self.feed
+        let timeout = configuration.queryTimeout
+        let publicURL = configuration.publicURL
+        router.get("/api/stream") { request, _ in
+            let parameters = try SearchParameters(request.uri.queryParameters, known: SearchParameters.streamKnown,
+                                                  requiresQuery: false)
+            var lastEventID: Int64?
+            if let header = request.headers[HTTPField.Name("Last-Event-ID")!] {
+                guard let id = Int64(header.trimmingCharacters(in: .whitespaces)), id >= 0 else {
+                    throw APIError.badParameter("Last-Event-ID", "'\(header)' is not an article id")
+                }
+                lastEventID = id
+            }
+            var options = parameters.options
+            options.timeout = timeout
+            return try await EventStream(query: try parameters.parsedQuery(), options: options, index: index, feed: feed,
+                                         lastEventID: lastEventID).response()
+        }
+        router.get("/feeds/search.atom") { request, _ in
+            let parameters = try SearchParameters(request.uri.queryParameters, known: SearchParameters.streamKnown,
+                                                  requiresQuery: false)
+            let query = try parameters.parsedQuery()
+            var options = parameters.options
+            options.timeout = timeout
+            let hits = try await index.withReader {
+                try await $0.newMatches(query, options: options, after: 0, newestFirst: true, limit: Self.feedSize)
+            }
+            let base = Self.baseURL(request, publicURL: publicURL)
+            let search = parameters.queryString
+            let title = parameters.query.map { "مرصد: \($0)" } ?? "مرصد: كل المقالات الجديدة"
+            let atom = AtomFeed(id: "\(base)/feeds/search.atom?\(search)", title: title,
+                                selfLink: "\(base)/feeds/search.atom?\(search)",
+                                alternateLink: parameters.query == nil ? nil : "\(base)/api/search?\(search)",
+                                baseURL: base, hits: hits)
+            return AtomResponse(feed: atom)
+        }
+    }
+
+    /// The services to run: the HTTP application and the feed of new articles (which stops first on shutdown,
+    /// closing the streams, so that the application's in-flight requests can finish).
+    public func services(onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> [any Service] {
+        [application(onServerRunning: onServerRunning), feed]
     }
 
     /// The Hummingbird application: a `Service`, to run in a `ServiceGroup` (graceful on SIGTERM: in-flight
@@ -122,6 +226,48 @@ public struct MarsadServer: Sendable {
             },
             logger: logger)
     }
+
+    /// The `{id}` of an article route; anything but a positive number (`..`, an encoded path) is a 404.
+    static func articleID(_ context: MarsadRequestContext) throws(APIError) -> Int64 {
+        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
+            throw APIError.notFound("no such article")
+        }
+        return id
+    }
+
+    /// `http://HOST` from the request (or the configured public URL), for links.
+    static func baseURL(_ request: Request, publicURL: String?) -> String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let host = request.head.authority ?? "localhost"
+        let safe = host.unicodeScalars.allSatisfy { $0.isASCII && !" \"<>\\^`{|}".unicodeScalars.contains($0) }
+        return "http://" + (safe ? host : "localhost")
+    }
+}
+
+/// `limit` of `/api/articles/{id}/similar` (1 to 100, default 10).
+struct SimilarParameters {
+    var limit: Int
+
+    init(_ pairs: some Sequence<(key: Substring, value: Substring)>) throws(APIError) {
+        var parameters: [Substring: Substring] = [:]
+        for (key, value) in pairs where parameters[key] == nil { parameters[key] = value }
+        for key in parameters.keys.sorted() where key != "limit" && key != "token" {
+            throw .badParameter(String(key), "unknown parameter (known: limit)")
+        }
+        limit = try SearchParameters.integer(parameters, "limit", default: 10, in: 1...SearchParameters.maximumLimit)
+    }
+}
+
+/// The request context of every route: Hummingbird's basic one, with request bodies capped at
+/// ``MarsadServer/maximumBodySize`` (a larger body is a 413, never collected into memory).
+public struct MarsadRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { MarsadServer.maximumBodySize }
 }
 
 extension MarsadServer {

@@ -73,16 +73,48 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// A known route asked with another method than GET is a 405 with `Allow: GET`, not the router's 404.
+/// A known route asked with a method it does not take is a 405 with `Allow`, not the router's 404.
 struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
-    static func isRoute(_ path: String) -> Bool {
-        ["/healthz", "/readyz", "/api/search", "/api/status"].contains(path) || path.hasPrefix("/api/articles/")
+    /// The methods a path takes (nil: not a route of Marsad's).
+    static func methods(_ path: String) -> [HTTPRequest.Method]? {
+        switch path {
+        case "/healthz", "/readyz", "/metrics", "/api/search", "/api/status", "/api/stream", "/feeds/search.atom",
+             "/api/alerts/stream":
+            return [.get]
+        case "/api/alerts":
+            return [.get, .post]
+        default:
+            if path.hasPrefix("/api/alerts/") {
+                return path.hasSuffix("/matches") ? [.get] : [.get, .delete]
+            }
+            if path.hasPrefix("/api/articles/") || path.hasPrefix("/feeds/alerts/") { return [.get] }
+            return nil
+        }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if request.method != .get, Self.isRoute(request.uri.path) { throw APIError.methodNotAllowed(request.method) }
+        var method = request.method
+        if method == .head { method = .get }
+        if let allowed = Self.methods(request.uri.path), !allowed.contains(method) {
+            throw APIError.methodNotAllowed(request.method, allowed: allowed)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// A request whose `Content-Length` says its body is over the limit is a 413 before anything reads it; a
+/// chunked body is cut off at the same limit as it is collected (``MarsadRequestContext/maxUploadSize``).
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let limit: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError.tooLarge(limit: limit)
+        }
         return try await next(request, context)
     }
 }

@@ -1,9 +1,11 @@
 public import ArticleIndex
+import Foundation
 
-/// The query string of `/api/search` (and, next, the feeds), validated: each bad value is a 400 that names
-/// its parameter, and a parameter Marsad does not know is one too (a typo must not pass silently).
+/// The query string of `/api/search`, `/api/stream` and the Atom feed, validated: each bad value is a 400 that
+/// names its parameter, and a parameter Marsad does not know is one too (a typo must not pass silently).
 public struct SearchParameters: Sendable {
-    public var query: String
+    /// `q`; nil only where it may be left out (a stream or a feed of every new article).
+    public var query: String?
     public var limit: Int
     public var offset: Int
     public var since: String?
@@ -11,24 +13,31 @@ public struct SearchParameters: Sendable {
     public var source: String?
 
     /// The parameters `/api/search` takes (`token` is the feed readers' way to authenticate).
-    static let known: Set<Substring> = ["q", "limit", "offset", "since", "until", "source", "collapse", "token"]
+    public static let known: Set<Substring> = ["q", "limit", "offset", "since", "until", "source", "collapse", "token"]
     public static let maximumLimit = 100
     public static let maximumOffset = 10_000
     /// Facets count the newest this many matches, as the ranking does (see `SearchFacets`).
     public static let facetLimit = 2_000
 
-    /// - Parameter pairs: the decoded query string (`request.uri.queryParameters`); a repeated name keeps its
-    ///   first value.
-    public init(_ pairs: some Sequence<(key: Substring, value: Substring)>) throws(APIError) {
+    /// The parameters of `/api/stream`: a query and filters, no paging.
+    public static let streamKnown: Set<Substring> = ["q", "since", "until", "source", "token"]
+
+    /// - Parameters:
+    ///   - pairs: the decoded query string (`request.uri.queryParameters`); a repeated name keeps its first value.
+    ///   - known: the names the route takes.
+    ///   - requiresQuery: whether `q` must be given.
+    public init(_ pairs: some Sequence<(key: Substring, value: Substring)>, known: Set<Substring> = Self.known,
+                requiresQuery: Bool = true) throws(APIError) {
         var parameters: [Substring: Substring] = [:]
         for (key, value) in pairs where parameters[key] == nil { parameters[key] = value }
-        for key in parameters.keys.sorted() where !Self.known.contains(key) {
-            throw .badParameter(String(key), "unknown parameter (known: \(Self.known.sorted().joined(separator: ", ")))")
+        for key in parameters.keys.sorted() where !known.contains(key) {
+            throw .badParameter(String(key), "unknown parameter (known: \(known.sorted().joined(separator: ", ")))")
         }
-        guard let q = parameters["q"], !q.allSatisfy(\.isWhitespace) else {
+        if let q = parameters["q"], !q.allSatisfy(\.isWhitespace) {
+            query = String(q)
+        } else if requiresQuery || parameters["q"] != nil {
             throw .badParameter("q", "the query is required")
         }
-        query = String(q)
         limit = try Self.integer(parameters, "limit", default: 10, in: 0...Self.maximumLimit)
         offset = try Self.integer(parameters, "offset", default: 0, in: 0...Self.maximumOffset)
         since = try Self.date(parameters, "since")
@@ -41,6 +50,30 @@ public struct SearchParameters: Sendable {
 
     public var options: SearchOptions {
         SearchOptions(limit: limit, offset: offset, since: since, until: until, source: source)
+    }
+
+    /// The parsed query (nil when `q` was left out); a malformed one is a 400 naming `q`.
+    public func parsedQuery() throws(APIError) -> SearchQuery? {
+        guard let query else { return nil }
+        do { return try SearchQuery(query) } catch { throw .badParameter("q", error.description) }
+    }
+
+    /// The query string these parameters came from, without `token` (so a link never carries a secret).
+    public var queryString: String {
+        var items: [(String, String)] = []
+        if let query { items.append(("q", query)) }
+        if let since { items.append(("since", since)) }
+        if let until { items.append(("until", until)) }
+        if let source { items.append(("source", source)) }
+        return items.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&")
+    }
+
+    /// RFC 3986's unreserved characters: all that a query value keeps unencoded.
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// `text` with everything but unreserved characters percent-encoded (as UTF-8), for a query string.
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     static func integer(_ parameters: [Substring: Substring], _ name: String, default value: Int,

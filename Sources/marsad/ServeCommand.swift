@@ -48,12 +48,12 @@ struct Serve: AsyncParsableCommand {
         }
         let server = MarsadServer(configuration: .init(database: index.databasePath, listen: address, token: token),
                                   logger: logger)
-        let application = server.application { bound in
+        let services = server.services { bound in
             logger.notice("listening on \(bound)", metadata: ["event": "listening"])
             FileHandle.standardOutput.write(Data("listening on \(bound)\n".utf8))
         }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await server.index.close()
     }

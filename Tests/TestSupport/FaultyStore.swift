@@ -105,6 +105,17 @@ public final class FaultyStore: ArticleStore {
     public func article(id: Int64?, path: String?) async throws(IndexError) -> StoredArticle? {
         try await index.article(id: id, path: path)
     }
+    public func similar(to id: Int64, limit: Int) async throws(IndexError) -> SearchResults? {
+        try await index.similar(to: id, limit: limit)
+    }
+    public func latestArticleID() async throws(IndexError) -> Int64 { try await index.latestArticleID() }
+    public func analyzedArticles(after: Int64, limit: Int) async throws(IndexError) -> [AnalyzedArticle] {
+        try await index.analyzedArticles(after: after, limit: limit)
+    }
+    public func newMatches(_ query: SearchQuery?, options: SearchOptions, after: Int64, newestFirst: Bool,
+                           limit: Int) async throws(IndexError) -> [SearchHit] {
+        try await index.newMatches(query, options: options, after: after, newestFirst: newestFirst, limit: limit)
+    }
     public func fileRecord(path: String) async throws -> FileRecord? { try await index.fileRecord(path: path) }
     public func fileRecords(paths: [String]) async throws -> [PathKey: FileRecord] {
         try await index.fileRecords(paths: paths)
