@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // Byte-exact paths: keys that compare bytes (NFC and NFD names are two files), names that are not
@@ -88,13 +91,27 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict),
+        // Saved searches, their matches and their webhook calls, in serve's own SQLite file.
+        .target(
+            name: "Alerts",
+            dependencies: [
+                "ArticleIndex",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         // `marsad serve`: the HTTP API (Hummingbird 2) over a read-only index.
         .target(
             name: "Server",
             dependencies: [
-                "ArticleIndex", "Articles", "Daemon", "FilePaths", "Ingestion",
+                "Alerts", "ArabicText", "ArticleIndex", "Articles", "Daemon", "FilePaths", "Ingestion",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,8 +134,11 @@ let package = Package(
         .executableTarget(
             name: "marsad",
             dependencies: [
-                "ArabicText", "Articles", "ArticleIndex", "FilePaths", "Ingestion", "Daemon", "Server", "SystemdSupport",
+                "Alerts", "ArabicText", "Articles", "ArticleIndex", "FilePaths", "Ingestion", "Daemon", "Server",
+                "SystemdSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -71,8 +71,8 @@ extension ArticleIndex {
     /// Articles that share the most distinctive terms of article `id`, best first, without it (its exact copies
     /// are the same article); nil when there is no such article.
     ///
-    /// Lucene's MoreLikeThis, on Marsad's index: the article's terms (a title term counts three times) are
-    /// weighted by tf × idf, idf from the full-text index's document frequencies (counted up to 1,000, then
+    /// Lucene's MoreLikeThis, on Marsad's index: the article's 100 most frequent terms (a title term counts three
+    /// times) that at least one other article holds are weighted by tf × idf, idf from the full-text index's document frequencies (counted up to 1,000, then
     /// estimated, as ``search(_:options:)`` does); the best ``similarTermCount`` become one OR query, ranked by
     /// bm25 over every article that holds any of them (up to 10,000, newest first, rather than the search's
     /// window of 2,000, since an older article may well be the closest).
@@ -92,11 +92,13 @@ extension ArticleIndex {
                 // Terms of one letter, and numbers, say little about what an article is about.
                 let candidates = frequency.filter { term, _ in
                     term.unicodeScalars.count > 1 && !term.unicodeScalars.allSatisfy { $0.properties.numericType != nil }
-                }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(60)
+                }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(100)
                 let rows = Double(max(try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 1, 1))
                 let phrases = candidates.map { "\"\($0.key)\"" }
                 let documentFrequencies = try Self.documentFrequencies(db, phrases)
-                let weighted = zip(candidates, documentFrequencies).map { candidate, df in
+                // A term only this article holds finds nothing else (Lucene's MoreLikeThis skips such terms too,
+                // with its minimum document frequency).
+                let weighted = zip(candidates, documentFrequencies).filter { $0.1 >= 2 }.map { candidate, df in
                     (term: String(candidate.key), weight: candidate.value * RankFunction.idf(hits: max(df, 1), rows: rows))
                 }
                 return weighted.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }

@@ -1,3 +1,4 @@
+public import ArabicText
 
 /// One piece of a compiled query: a word, a phrase of several words (consecutive index terms), or a prefix, in
 /// any column or in titles only. FTS5 gets it as one fragment of ``SearchQuery/matchExpression``; the
@@ -161,5 +162,15 @@ public struct Percolator<Key: Hashable & Sendable>: Sendable {
         let end = scalars.index(scalars.startIndex, offsetBy: FullTextRow.prefixLength, limitedBy: scalars.endIndex)
             ?? scalars.endIndex
         return Substring(scalars[scalars.startIndex..<end])
+    }
+}
+
+extension AnalyzedArticle {
+    /// The article as a hit of `query`, with the snippet a search would show (score 0).
+    public func hit(for query: SearchQuery, analyzer: ArabicAnalyzer) -> SearchHit {
+        let snippet = Snippets.make(body: body, query: query, analyzer: analyzer)
+        return SearchHit(id: id, path: path, title: title, score: 0, snippet: snippet.text,
+                         highlights: snippet.highlights.map { [$0.lowerBound, $0.upperBound] }, source: source,
+                         publishedAt: publishedAt)
     }
 }

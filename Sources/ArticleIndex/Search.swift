@@ -52,6 +52,19 @@ public struct SearchHit: Sendable, Codable, Hashable {
     /// only, and left out of the JSON otherwise.
     public var ingestedAt: String?
 
+    public init(id: Int64, path: String, title: String, score: Double, snippet: String, highlights: [[Int]],
+                source: String?, publishedAt: String?, ingestedAt: String? = nil) {
+        self.id = id
+        self.path = path
+        self.title = title
+        self.score = score
+        self.snippet = snippet
+        self.highlights = highlights
+        self.source = source
+        self.publishedAt = publishedAt
+        self.ingestedAt = ingestedAt
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, path, title, score, snippet, highlights, source, publishedAt = "published_at"
         case ingestedAt = "ingested_at"
@@ -204,7 +217,10 @@ extension ArticleIndex {
             return DispatchTime.now().uptimeNanoseconds >= context.assumingMemoryBound(to: UInt64.self).pointee ? 1 : 0
         }, deadline)
         defer { sqlite3_progress_handler(connection, 0, nil, nil) }
-        do { return try body() } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+        // FTS5 reports a statement interrupted inside its own reads as a plain SQLITE_ERROR: an error once the
+        // deadline has passed is the interrupt.
+        do { return try body() } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_INTERRUPT || DispatchTime.now().uptimeNanoseconds >= deadline.pointee {
             throw IndexError.timedOut("the search took longer than \(timeout) and was stopped: narrow it down")
         }
     }

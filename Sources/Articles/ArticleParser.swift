@@ -36,6 +36,17 @@ public enum ArticleParseError: Error, Sendable, Hashable, CustomStringConvertibl
         case .noText: "the file has no article text (it is blank or holds only page furniture)"
         }
     }
+
+    /// A short stable name of the reason, for metrics labels.
+    public var kind: String {
+        switch self {
+        case .empty: "empty"
+        case .binary: "binary"
+        case .undecodable: "undecodable"
+        case .invalidJSON: "invalid_json"
+        case .noText: "no_text"
+        }
+    }
 }
 
 /// Turns the bytes of a dropped file into an ``Article``. Pure: no I/O, no shared state.

@@ -47,6 +47,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var parseTimeout: Double = 30
     /// `log_level`: trace, debug, info, notice, warning, error, critical (default info).
     public var logLevel: Logger.Level = .info
+    /// The `[serve]` table: `marsad serve`'s settings.
+    public var serve = ServeConfiguration()
 
     public init(inbox: String = "") {
         self.inbox = inbox
@@ -118,6 +120,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
                     throw field.invalid("must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 c.logLevel = level
+            case "serve":
+                guard let serve = value.table else { throw field.invalid("must be a table ([serve])") }
+                c.serve = try ServeConfiguration.parse(serve)
             default:
                 let isTable = value.table.map { !$0.inline } ?? false
                 throw .unknownKey(file: nil, key: isTable ? "[\(key)]" : key)
@@ -126,8 +131,58 @@ public struct DaemonConfiguration: Sendable, Hashable {
         return c
     }
 
+}
+
+/// The `[serve]` table of the configuration file: what `marsad serve` is told (its flags win).
+public struct ServeConfiguration: Sendable, Hashable {
+    /// `listen`: `HOST:PORT`, `[IPv6]:PORT` or `unix:PATH` (default `127.0.0.1:8080`).
+    public var listen: String?
+    /// `token_file`: a file whose first line is the bearer token `/api` and `/feeds` require (default none).
+    public var tokenFile: String?
+    /// `state_dir`: where serve keeps its own state, the saved searches (default: beside the index).
+    public var stateDirectory: String?
+    /// `query_timeout`: seconds a search may run before it is stopped and answered 503 (default 2).
+    public var queryTimeout: Double = 2
+    /// `max_streams`: `/api/stream` clients connected at once; more get 503 (default 1000).
+    public var maxStreams: Int = 1_000
+    /// `public_url`: the address clients use, for links in feeds (default: from each request's Host).
+    public var publicURL: String?
+
+    public init() {}
+
+    static func parse(_ table: TOMLTable) throws(ConfigurationError) -> ServeConfiguration {
+        var c = ServeConfiguration()
+        for (key, value) in table.sorted(by: { $0.0 < $1.0 }) {
+            let field = DaemonConfiguration.Field(key: "serve.\(key)", value: value)
+            switch key {
+            case "listen": c.listen = try field.string()
+            case "token_file": c.tokenFile = try field.string()
+            case "state_dir": c.stateDirectory = try field.string()
+            case "query_timeout":
+                let seconds = try field.number()
+                guard seconds > 0, seconds <= 600 else { throw field.invalid("must be from 0 to 600 seconds") }
+                c.queryTimeout = seconds
+            case "max_streams":
+                let n = try field.number()
+                guard n >= 0, n <= 1_000_000, n == n.rounded() else { throw field.invalid("must be a whole number from 0 to 1000000") }
+                c.maxStreams = Int(n)
+            case "public_url":
+                let url = try field.string()
+                guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                    throw field.invalid("must begin with http:// or https://")
+                }
+                c.publicURL = url
+            default:
+                throw .unknownKey(file: nil, key: "serve.\(key)")
+            }
+        }
+        return c
+    }
+}
+
+extension DaemonConfiguration {
     /// One key's value, read as the type its setting needs.
-    private struct Field {
+    fileprivate struct Field {
         let key: String
         let value: any TOMLValueConvertible
 

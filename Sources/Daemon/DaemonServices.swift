@@ -102,6 +102,7 @@ struct TimerService: Service {
             if moved || now - publishedAt >= .seconds(5) {
                 let snapshot = await run.snapshot()
                 snapshot.write(database: run.daemon.databasePath)
+                run.metrics.write(snapshot, workers: live.effectiveWorkers, database: run.daemon.databasePath)
                 published = snapshot
                 publishedAt = now
             }

@@ -128,6 +128,7 @@ final class DaemonRun: Sendable {
     let state: DaemonState
     let watcher: InboxWatcher?
     let filter: LiveFilter
+    let metrics = DaemonMetrics()
     let startedAt = Date().timeIntervalSince1970
     var logger: Logger { daemon.logger }
 
@@ -142,7 +143,7 @@ final class DaemonRun: Sendable {
         pipeline = Pipeline(store: store, options: Pipeline.Options(
             workers: config.effectiveWorkers, batchSize: config.batchSize, sizeLimit: config.maxFileSize,
             parseTimeout: .milliseconds(Int64(config.parseTimeout * 1000)), trustStamps: true,
-            writer: IndexWriter.Options(consume: consume)), logger: daemon.logger)
+            writer: IndexWriter.Options(consume: consume)), observer: metrics, logger: daemon.logger)
         let reconciler = Reconciler(store: store, queue: pipeline.queue, writer: pipeline.writer,
                                     walker: DirectoryWalker(filter: config.fileFilter))
         state = DaemonState(configuration: config, reconciler: reconciler)
@@ -216,6 +217,7 @@ final class DaemonRun: Sendable {
             await pipeline.writer.submitAndWait(.renameTree(from: from, to: to))
             await reconcile(to, why: .renamedDirectory)
         case .overflow:
+            metrics.overflowed()
             logger.warning("the inotify queue overflowed and events were lost: rescanning \(root)",
                            metadata: ["event": "overflow"])
             await reconcile(root, why: .overflow)
@@ -235,6 +237,7 @@ final class DaemonRun: Sendable {
     }
 
     func reconcile(_ directory: String, why: ReconcileReason) async {
+        metrics.reconciled(why)
         do {
             let report = try await state.reconciler.reconcile(directory)
             let level: Logger.Level = (report.foundNothing && why.isRoutine) || why == .newDirectory ? .debug : .info

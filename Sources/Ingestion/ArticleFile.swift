@@ -42,6 +42,18 @@ public enum FileReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .temporary(let message): "read error: \(message) (temporary)"
         }
     }
+
+    /// A short stable name of the reason, for metrics labels (`marsad_daemon_files_failed_total{reason=…}`).
+    public var kind: String {
+        switch self {
+        case .missing: "missing"
+        case .permissionDenied: "permission_denied"
+        case .isDirectory, .notRegular: "not_regular"
+        case .tooLarge: "too_large"
+        case .io: "io"
+        case .temporary: "temporary"
+        }
+    }
 }
 
 /// The bytes of one article file and its stamp, read in one open so they agree.

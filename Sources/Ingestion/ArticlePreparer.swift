@@ -12,9 +12,12 @@ public struct PreparationFailure: Sendable, Hashable {
     /// Whether reading again may succeed (see ``FileReadError/temporary(_:)``): the daemon retries with backoff
     /// before it records the failure.
     public var transient: Bool
+    /// A short stable name of the reason (`too_large`, `binary`, `timeout`…), for metrics labels.
+    public var kind: String
 
     public init(path: String, stamp: FileStamp? = nil, sha: String? = nil, reason: String, record: Bool,
-                transient: Bool = false) {
+                transient: Bool = false, kind: String = "other") {
+        self.kind = kind
         self.path = path
         self.stamp = stamp
         self.sha = sha
@@ -77,13 +80,13 @@ public struct ArticlePreparer: Sendable {
             switch error {
             case .missing: return .missing(path)
             case .isDirectory, .notRegular:
-                return .failed(PreparationFailure(path: path, reason: error.description, record: false))
+                return .failed(PreparationFailure(path: path, reason: error.description, record: false, kind: error.kind))
             case .tooLarge, .permissionDenied, .io:
                 return .failed(PreparationFailure(path: path, stamp: ArticleFile.stamp(path), reason: error.description,
-                                                  record: true))
+                                                  record: true, kind: error.kind))
             case .temporary:
                 return .failed(PreparationFailure(path: path, stamp: ArticleFile.stamp(path), reason: error.description,
-                                                  record: true, transient: true))
+                                                  record: true, transient: true, kind: error.kind))
             }
         }
         let sha = ContentHash.sha256Hex(file.bytes)
@@ -98,7 +101,7 @@ public struct ArticlePreparer: Sendable {
             return .document(IndexDocument(path: path, stamp: file.stamp, article: article))
         } catch {
             return .failed(PreparationFailure(path: path, stamp: file.stamp, sha: sha, reason: error.description,
-                                              record: true))
+                                              record: true, kind: error.kind))
         }
     }
 

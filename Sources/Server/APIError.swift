@@ -28,6 +28,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public static let unauthorized = APIError(.unauthorized, code: "unauthorized",
                                               message: "a valid bearer token is required")
 
+    public static func forbidden(_ reason: String) -> APIError {
+        APIError(.forbidden, code: "forbidden", message: reason)
+    }
+
     public static func unavailable(_ reason: String) -> APIError {
         APIError(.serviceUnavailable, code: "unavailable", message: reason)
     }

@@ -57,15 +57,15 @@ struct EventStream {
             do {
                 try await stream.run(subscription, writer: &writer)
             } catch {
-                await stream.feed.unsubscribe(subscription.id)
+                await stream.feed.streams.unsubscribe(subscription.id)
                 throw error
             }
-            await stream.feed.unsubscribe(subscription.id)
+            await stream.feed.streams.unsubscribe(subscription.id)
             try await writer.finish(nil)
         })
     }
 
-    private func run(_ subscription: ArticleFeed.Subscription, writer: inout any ResponseBodyWriter) async throws {
+    private func run(_ subscription: TickBroadcast.Subscription, writer: inout any ResponseBodyWriter) async throws {
         try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
         var sent = lastEventID ?? subscription.start
         // A resumed stream catches up with what it missed before it waits for anything new.

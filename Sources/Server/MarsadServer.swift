@@ -1,3 +1,4 @@
+public import Alerts
 import ArticleIndex
 import Daemon
 import Foundation
@@ -40,11 +41,15 @@ public struct MarsadServer: Sendable {
         /// How often the index is asked for new commits (see ``ArticleFeed``).
         public var pollInterval: Duration
         public var keepAliveInterval: Duration
+        /// Where serve keeps its own state (`alerts.db`); nil: the index's folder.
+        public var stateDirectory: String?
 
         public init(database: String, listen: ListenAddress = .loopback, token: String? = nil,
                     queryTimeout: Duration = .seconds(2), maxStreams: Int = 1_000, publicURL: String? = nil,
-                    pollInterval: Duration = .milliseconds(20), keepAliveInterval: Duration = .seconds(15)) {
+                    pollInterval: Duration = .milliseconds(20), keepAliveInterval: Duration = .seconds(15),
+                    stateDirectory: String? = nil) {
             self.database = database
+            self.stateDirectory = stateDirectory
             self.listen = listen
             self.token = token
             self.queryTimeout = queryTimeout
@@ -58,6 +63,9 @@ public struct MarsadServer: Sendable {
     public let configuration: Configuration
     public let index: IndexHandle
     public let feed: ArticleFeed
+    public let metrics = ServerMetrics()
+    /// The saved searches, or why they cannot be kept (the alert routes then answer 503 with it).
+    public let alerts: Result<AlertService, AlertError>
     let logger: Logger
 
     /// Request bodies larger than this are refused with 413.
@@ -69,22 +77,40 @@ public struct MarsadServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         index = IndexHandle(location: configuration.database)
-        feed = ArticleFeed(index: index, pollInterval: configuration.pollInterval,
-                           keepAliveInterval: configuration.keepAliveInterval, capacity: configuration.maxStreams,
-                           logger: logger)
+        let feed = ArticleFeed(index: index, pollInterval: configuration.pollInterval,
+                               keepAliveInterval: configuration.keepAliveInterval, capacity: configuration.maxStreams,
+                               logger: logger)
+        self.feed = feed
+        let directory = configuration.stateDirectory
+            ?? ((configuration.database as NSString).deletingLastPathComponent.isEmpty
+                ? "." : (configuration.database as NSString).deletingLastPathComponent)
+        let metrics = self.metrics
+        let index = self.index
+        alerts = Result { () throws(AlertError) in
+            AlertService(store: try AlertStore(directory: directory), index: index, feed: feed,
+                         capacity: configuration.maxStreams, logger: logger,
+                         onMatches: { metrics.alertMatches.increment(by: Int64($0)) })
+        }
+        if case .failure(let error) = alerts {
+            logger.warning("saved searches are off: \(error) (give serve a writable --state-dir)",
+                           metadata: ["event": "alerts_unavailable"])
+        }
     }
 
     /// The router with every route and middleware.
     public func router() -> Router<MarsadRequestContext> {
         let router = Router(context: MarsadRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: MethodMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: Self.maximumBodySize))
-        if let token = configuration.token { router.add(middleware: TokenMiddleware(token: Array(token.utf8))) }
+        router.add(middleware: TokenMiddleware(token: configuration.token.map { Array($0.utf8) }))
         addHealthRoutes(router)
         addSearchRoutes(router)
         addArticleRoutes(router)
         addFeedRoutes(router)
+        addAlertRoutes(router)
+        addMetricsRoute(router)
         return router
     }
 
@@ -171,13 +197,7 @@ public struct MarsadServer: Sendable {
         router.get("/api/stream") { request, _ in
             let parameters = try SearchParameters(request.uri.queryParameters, known: SearchParameters.streamKnown,
                                                   requiresQuery: false)
-            var lastEventID: Int64?
-            if let header = request.headers[HTTPField.Name("Last-Event-ID")!] {
-                guard let id = Int64(header.trimmingCharacters(in: .whitespaces)), id >= 0 else {
-                    throw APIError.badParameter("Last-Event-ID", "'\(header)' is not an article id")
-                }
-                lastEventID = id
-            }
+            let lastEventID = try Self.lastEventID(request)
             var options = parameters.options
             options.timeout = timeout
             return try await EventStream(query: try parameters.parsedQuery(), options: options, index: index, feed: feed,
@@ -206,7 +226,16 @@ public struct MarsadServer: Sendable {
     /// The services to run: the HTTP application and the feed of new articles (which stops first on shutdown,
     /// closing the streams, so that the application's in-flight requests can finish).
     public func services(onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> [any Service] {
-        [application(onServerRunning: onServerRunning), feed]
+        var services: [any Service] = [application(onServerRunning: onServerRunning)]
+        if case .success(let alerts) = alerts {
+            let metrics = self.metrics
+            services.append(WebhookSender(store: alerts.store, logger: logger, onResult: { delivered in
+                (delivered ? metrics.webhookDelivered : metrics.webhookFailed).increment()
+            }))
+            services.append(alerts)
+        }
+        services.append(feed)
+        return services
     }
 
     /// The Hummingbird application: a `Service`, to run in a `ServiceGroup` (graceful on SIGTERM: in-flight
@@ -262,9 +291,20 @@ struct SimilarParameters {
 /// ``MarsadServer/maximumBodySize`` (a larger body is a 413, never collected into memory).
 public struct MarsadRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Whether the client is on this machine (a loopback address or the Unix socket): `/metrics` without a
+    /// token answers only such clients.
+    public let isLocalClient: Bool
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        isLocalClient = Self.isLocal(source.channel.remoteAddress)
+    }
+
+    static func isLocal(_ address: SocketAddress?) -> Bool {
+        guard let address else { return true }
+        if address.pathname != nil { return true }
+        guard let ip = address.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 
     public var maxUploadSize: Int { MarsadServer.maximumBodySize }

@@ -40,24 +40,37 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// With a token configured, `/api` and `/feeds` need `Authorization: Bearer <token>` (a feed URL may carry
-/// `?token=` instead, since feed readers cannot set headers). The comparison takes the same time whatever
-/// the guess, and the answer never says whether the token was missing or wrong.
-struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: [UInt8]
+/// `?token=` instead, since feed readers cannot set headers). `/metrics` answers clients on this machine
+/// (loopback, the Unix socket) freely, and others only with the token; with no token configured, only local
+/// clients. The comparison takes the same time whatever the guess, and the answer never says whether the
+/// token was missing or wrong.
+struct TokenMiddleware: RouterMiddleware {
+    typealias Context = MarsadRequestContext
+    let token: [UInt8]?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         let path = request.uri.path
-        guard path.hasPrefix("/api") || path.hasPrefix("/feeds") else { return try await next(request, context) }
-        var offered: [UInt8] = []
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            offered = Array(header.utf8.dropFirst(7))
-        } else if path.hasPrefix("/feeds"), let query = request.uri.queryParameters["token"] {
-            offered = Array(query.utf8)
+        if path == "/metrics" {
+            if context.isLocalClient { return try await next(request, context) }
+            guard let token else { throw APIError.forbidden("/metrics answers clients on this machine only (or give serve a token)") }
+            guard Self.constantTimeEqual(Self.offered(request, allowQuery: false), token) else { throw APIError.unauthorized }
+            return try await next(request, context)
         }
-        guard Self.constantTimeEqual(offered, token) else { throw APIError.unauthorized }
+        guard let token, path.hasPrefix("/api") || path.hasPrefix("/feeds") else { return try await next(request, context) }
+        guard Self.constantTimeEqual(Self.offered(request, allowQuery: path.hasPrefix("/feeds")), token) else {
+            throw APIError.unauthorized
+        }
         return try await next(request, context)
+    }
+
+    static func offered(_ request: Request, allowQuery: Bool) -> [UInt8] {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            return Array(header.utf8.dropFirst(7))
+        }
+        if allowQuery, let query = request.uri.queryParameters["token"] { return Array(query.utf8) }
+        return []
     }
 
     /// Equal bytes, compared in time that depends only on the lengths.

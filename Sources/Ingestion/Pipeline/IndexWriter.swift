@@ -61,6 +61,29 @@ public struct WriterTally: Sendable {
     public var files: Int { committed + unchanged + removed + failed }
 }
 
+/// Told what the writer does, for metrics (the daemon's `<db>.metrics.prom`). Every method has a default that
+/// does nothing; they are called on the writer's actor, so they must be quick.
+public protocol WriterObserver: Sendable {
+    /// A transaction of `articles` articles committed in `duration`.
+    func committed(articles: Int, duration: Duration)
+    /// An article stored (indexed, replaced or duplicate), `waited` after its path was first queued (the
+    /// drop-to-searchable latency; nil when the path did not come through the queue).
+    func stored(_ outcome: StoreOutcome, waited: Duration?)
+    /// A file recorded as failed, with its ``PreparationFailure/kind``.
+    func failed(kind: String)
+    /// A path renamed, or removed, in the index.
+    func renamed()
+    func removed()
+}
+
+extension WriterObserver {
+    public func committed(articles: Int, duration: Duration) {}
+    public func stored(_ outcome: StoreOutcome, waited: Duration?) {}
+    public func failed(kind: String) {}
+    public func renamed() {}
+    public func removed() {}
+}
+
 /// The single writer: every change to the index — stored articles, failures, renames, removals, directory
 /// moves, consume-mode moves — is applied here, in batches, in the order it arrived.
 ///
@@ -107,6 +130,9 @@ public actor IndexWriter {
     private let queue: WorkQueue
     private let logger: Logger
     private let options: Options
+    private let observer: (any WriterObserver)?
+    /// The stored articles of the batch being applied and their outcomes, reported once its paths are finished.
+    private var storedInBatch: [(path: String, outcome: StoreOutcome)] = []
 
     private var buffer: [IndexChange] = []
     /// Callers of ``submitAndWait(_:)``, by the position of their change in the stream of changes.
@@ -129,10 +155,11 @@ public actor IndexWriter {
     static let longestRetryDelay = Duration.seconds(5)
 
     public init(store: any ArticleStore, queue: WorkQueue, options: Options = Options(),
-                logger: Logger = Logger(label: "marsad.writer")) {
+                observer: (any WriterObserver)? = nil, logger: Logger = Logger(label: "marsad.writer")) {
         self.store = store
         self.queue = queue
         self.options = options
+        self.observer = observer
         self.logger = logger
     }
 
@@ -237,7 +264,11 @@ public actor IndexWriter {
             await applyOne(change)
         }
         await flush(&documents, started: start)
-        await queue.finished(finished)
+        let waits = await queue.finished(finished)
+        if let observer {
+            for (path, outcome) in storedInBatch { observer.stored(outcome, waited: waits[PathKey(path)]) }
+        }
+        storedInBatch.removeAll(keepingCapacity: true)
         applied += batch.count
         if !applyWaiters.isEmpty {
             for (position, waiter) in applyWaiters where position <= applied {
@@ -253,9 +284,11 @@ public actor IndexWriter {
         documents.removeAll(keepingCapacity: true)
         let outcomes: [StoreOutcome]
         do {
+            let began = ContinuousClock.now
             guard let stored = try await perform("store \(batch.count) articles", { try await $0.store(batch) }) else {
                 return
             }
+            observer?.committed(articles: batch.count, duration: .now - began)
             outcomes = stored
         } catch {
             // One bad row sinks a transaction: store one by one so the others land.
@@ -266,7 +299,7 @@ public actor IndexWriter {
                     await report(outcome, doc, started: started)
                 } catch {
                     await failed(PreparationFailure(path: doc.path, stamp: doc.stamp, sha: doc.article.contentSHA256,
-                                                    reason: "could not store: \(error)", record: true))
+                                                    reason: "could not store: \(error)", record: true, kind: "store"))
                 }
             }
             return
@@ -284,6 +317,7 @@ public actor IndexWriter {
         if case .unchanged = outcome {} else {
             tally.bytes += doc.stamp.byteSize
             recent.append(.now)
+            if observer != nil { storedInBatch.append((doc.path, outcome)) }
         }
         // A burst logs thousands of these: build the line only when it will be written.
         let level: Logger.Level = if case .unchanged = outcome { .debug } else { options.storedLogLevel }
@@ -344,6 +378,7 @@ public actor IndexWriter {
         case .rename(let from, let to):
             let done = await attempt("rename \(from) → \(to)") { try await $0.rename(from: from, to: to) }
             if done {
+                observer?.renamed()
                 logger.info("renamed \(FileName.displayed(from)) → \(FileName.displayed(to))",
                             metadata: ["article_path": "\(FileName.displayed(to))",
                                        "old_path": "\(FileName.displayed(from))", "event": "renamed"])
@@ -353,11 +388,13 @@ public actor IndexWriter {
             await queue.enqueue(to)
         case .removeTree(let path):
             if await attempt("remove \(path)", { try await $0.removeAll(under: path) }) {
+                observer?.removed()
                 logger.info("removed everything under \(FileName.displayed(path))",
                             metadata: ["article_path": "\(FileName.displayed(path))", "event": "removed"])
             }
         case .renameTree(let from, let to):
             if await attempt("rename \(from) → \(to)", { try await $0.renameAll(under: from, to: to) }) {
+                observer?.renamed()
                 logger.info("renamed \(FileName.displayed(from)) → \(FileName.displayed(to))",
                             metadata: ["article_path": "\(FileName.displayed(to))",
                                        "old_path": "\(FileName.displayed(from))", "event": "renamed"])
@@ -365,6 +402,7 @@ public actor IndexWriter {
         case .exclude(let path):
             if await attempt("remove \(path)", { try await $0.remove(path: path) }) {
                 tally.removed += 1
+                observer?.removed()
                 logger.info("removed \(FileName.displayed(path)) (no longer accepted by the filter)",
                             metadata: ["article_path": "\(FileName.displayed(path))", "event": "removed"])
             }
@@ -375,6 +413,7 @@ public actor IndexWriter {
         guard (try? await store.fileRecord(path: path)) != nil else { return }
         if await attempt("remove \(path)", { try await $0.remove(path: path) }) {
             tally.removed += 1
+            observer?.removed()
             recent.append(.now)
             logger.info("removed \(FileName.displayed(path))",
                         metadata: ["article_path": "\(FileName.displayed(path))", "event": "removed"])
@@ -386,6 +425,7 @@ public actor IndexWriter {
         logger.warning("failed \(shown): \(failure.reason)",
                        metadata: ["article_path": "\(shown)", "error": "\(failure.reason)", "event": "failed"])
         tally.failed += 1
+        observer?.failed(kind: failure.kind)
         recent.append(.now)
         if options.keepsFailures { tally.failures.append((failure.path, failure.reason)) }
         await attempt("record the failure of \(failure.path)") {

@@ -56,9 +56,10 @@ public final class Pipeline: Sendable {
     /// Most paths a worker takes from the queue at once (see ``Worker``).
     public static let chunkLimit = 16
 
-    public init(store: any ArticleStore, options: Options, logger: Logger = Logger(label: "marsad.pipeline")) {
+    public init(store: any ArticleStore, options: Options, observer: (any WriterObserver)? = nil,
+                logger: Logger = Logger(label: "marsad.pipeline")) {
         queue = WorkQueue()
-        writer = IndexWriter(store: store, queue: queue, options: options.writer, logger: logger)
+        writer = IndexWriter(store: store, queue: queue, options: options.writer, observer: observer, logger: logger)
         worker = Worker(preparer: ArticlePreparer(store: store, sizeLimit: options.sizeLimit), store: store,
                         timeout: options.parseTimeout, trustStamps: options.trustStamps)
         target = Atomic(options.workers)

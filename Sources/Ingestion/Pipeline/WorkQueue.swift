@@ -1,5 +1,5 @@
 import DequeModule
-import FilePaths
+public import FilePaths
 
 /// The pipeline's queue of paths to look at.
 ///
@@ -16,6 +16,8 @@ public actor WorkQueue {
     private var dirty = Set<PathKey>()
     private var waiters = Deque<CheckedContinuation<String?, Never>>()
     private var closed = false
+    /// When each path waiting or in flight was first queued: for the drop-to-searchable latency.
+    private var queuedSince: [PathKey: ContinuousClock.Instant] = [:]
 
     public init() {}
 
@@ -32,6 +34,7 @@ public actor WorkQueue {
     public func enqueue(_ path: String) {
         guard !closed else { return }
         let key = PathKey(path)
+        if queuedSince[key] == nil { queuedSince[key] = .now }
         if inFlight.contains(key) {
             dirty.insert(key)
         } else if queued.insert(key).inserted {
@@ -75,14 +78,22 @@ public actor WorkQueue {
     }
 
     /// A worker's result for `path` is committed: the path is free; if it was dirtied meanwhile, queue it again.
-    public func finished(_ path: String) {
+    /// Returns how long ago the path was first queued.
+    @discardableResult
+    public func finished(_ path: String) -> Duration? {
         let key = PathKey(path)
         inFlight.remove(key)
+        let waited = queuedSince.removeValue(forKey: key).map { ContinuousClock.now - $0 }
         if dirty.remove(key) != nil { enqueue(path) }
+        return waited
     }
 
-    public func finished(_ paths: some Sequence<String>) {
-        for path in paths { finished(path) }
+    /// ``finished(_:)`` for each path; returns how long each had waited since it was first queued.
+    @discardableResult
+    public func finished(_ paths: some Sequence<String>) -> [PathKey: Duration] {
+        var waits: [PathKey: Duration] = [:]
+        for path in paths { if let waited = finished(path) { waits[PathKey(path)] = waited } }
+        return waits
     }
 
     /// Stops handing out work: waiting workers get nil; queued paths are dropped (the next start's reconcile
@@ -93,6 +104,7 @@ public actor WorkQueue {
         if !draining {
             pending.removeAll()
             queued.removeAll()
+            queuedSince.removeAll()
         }
         while let waiter = waiters.popFirst() { waiter.resume(returning: nil) }
     }

@@ -156,7 +156,8 @@ final class ChunkRun: Sendable {
             let path = paths[index]
             let failure = Preparation.failed(PreparationFailure(
                 path: path, stamp: ArticleFile.stamp(path),
-                reason: "parsing took longer than \(Self.seconds(timeout)) s; the file was skipped", record: true))
+                reason: "parsing took longer than \(Self.seconds(timeout)) s; the file was skipped", record: true,
+                kind: "timeout"))
             // Only if the thread is still on that same file: checked and ended under one lock.
             let overran = self.end { s in
                 guard s.current == index && s.started == started else { return false }

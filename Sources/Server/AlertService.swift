@@ -1,0 +1,128 @@
+public import Alerts
+import ArabicText
+import ArticleIndex
+public import Logging
+public import ServiceLifecycle
+
+/// Matches every newly committed article against the saved searches, once, and records the matches
+/// (``AlertStore``), which the alert routes, the alert feeds and streams, and the webhook calls read.
+///
+/// It follows ``ArticleFeed``; on each new commit it reads the articles after its cursor (kept in the alert
+/// store, so a restarted serve matches what was committed while it was down), with their analyzed terms, and
+/// asks a ``Percolator`` which saved searches each one matches: a dictionary look-up per distinct term of the
+/// article and a check of the few searches those turn up, not one search of the index per saved search. The
+/// saved searches are loaded again whenever they change, also when `marsad alerts` changed them.
+public actor AlertService: Service {
+    public let store: AlertStore
+    let index: IndexHandle
+    let feed: ArticleFeed
+    let logger: Logger
+    let analyzer = ArabicAnalyzer()
+    let onMatches: @Sendable (Int) -> Void
+    /// `/api/alerts/stream` clients, told of the newest match id.
+    public let streams: TickBroadcast
+
+    private var percolator = Percolator<Int64>()
+    private var queries: [Int64: SearchQuery] = [:]
+    private var loaded: Int?
+    private var latestMatch: Int64 = 0
+
+    /// Articles read and matched at a time.
+    static let pageSize = 200
+
+    public init(store: AlertStore, index: IndexHandle, feed: ArticleFeed, capacity: Int, logger: Logger,
+                onMatches: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.store = store
+        self.index = index
+        self.feed = feed
+        self.logger = logger
+        self.onMatches = onMatches
+        streams = TickBroadcast(capacity: capacity)
+    }
+
+    /// How many saved searches are loaded.
+    public var count: Int { percolator.count }
+
+    public func run() async throws {
+        let subscription = try await feed.follow()
+        latestMatch = (try? store.latestMatchID()) ?? 0
+        if (try? store.cursor()) ?? nil == nil {
+            // A new alert state: saved searches match what is committed from now on, not the whole index.
+            try? store.setCursor(subscription.start)
+        }
+        await cancelWhenGracefulShutdown {
+            await self.match(upTo: subscription.start)
+            for await tick in subscription.ticks {
+                await self.match(upTo: tick.latest)
+                if tick.keepAlive { await self.streams.publish(.init(latest: self.latestMatch, keepAlive: true)) }
+            }
+        }
+        await feed.followers.unsubscribe(subscription.id)
+        await streams.finish()
+    }
+
+    /// Reloads the saved searches when they changed.
+    func reload() {
+        guard let change = try? store.changeCount(), change != loaded else { return }
+        guard let alerts = try? store.alerts() else { return }
+        var next = Percolator<Int64>()
+        var parsed: [Int64: SearchQuery] = [:]
+        for alert in alerts {
+            do {
+                let query = try SearchQuery(alert.query)
+                next.insert(query, for: alert.id)
+                parsed[alert.id] = query
+            } catch {
+                logger.warning("saved search #\(alert.id) (\(alert.name)) cannot be used: \(error)")
+            }
+        }
+        percolator = next
+        queries = parsed
+        loaded = change
+    }
+
+    /// Matches the articles after the cursor, up to `latest`, a page at a time.
+    func match(upTo latest: Int64) async {
+        reload()
+        guard var cursor = (try? store.cursor()) ?? nil else { return }
+        if latest < cursor {
+            // The index was rebuilt from scratch: its ids started again.
+            logger.notice("the index's newest article (#\(latest)) is older than the alert cursor (#\(cursor)): starting again from it")
+            try? store.setCursor(latest)
+            return
+        }
+        while cursor < latest {
+            let page: [AnalyzedArticle]
+            do {
+                page = try await index.withReader { try await $0.analyzedArticles(after: cursor, limit: Self.pageSize) }
+            } catch {
+                logger.warning("cannot read new articles to match the saved searches: \(error)")
+                return
+            }
+            guard let last = page.last else { return }
+            var found: [(alertID: Int64, hit: SearchHit)] = []
+            if percolator.count > 0 {
+                for article in page {
+                    for alertID in percolator.matches(article).sorted() {
+                        guard let query = queries[alertID] else { continue }
+                        found.append((alertID, article.hit(for: query, analyzer: analyzer)))
+                    }
+                }
+            }
+            do {
+                let recorded = try store.record(found, cursor: last.id)
+                if let newest = recorded.last {
+                    latestMatch = newest.id
+                    onMatches(recorded.count)
+                    await streams.publish(.init(latest: newest.id, keepAlive: false))
+                    logger.info("\(recorded.count) new alert match(es)", metadata: ["event": "alert_matched"])
+                }
+            } catch {
+                logger.warning("cannot record alert matches: \(error)")
+                return
+            }
+            cursor = last.id
+            if page.count < Self.pageSize { return }
+        }
+    }
+}
