@@ -10,7 +10,7 @@ public import Prometheus
 ///
 /// - HTTP: `marsad_http_requests_total{route,method,status}`, `marsad_http_request_duration_seconds{route}`
 ///   (a histogram), `marsad_http_errors_total{route,status}` (4xx and 5xx); `route` is the route's pattern
-///   (`/api/articles/:id`), never the raw path, so that ids and typos cannot grow the label set;
+///   (`/api/articles/{id}`), never the raw path, so that ids and typos cannot grow the label set;
 /// - the index, read at each scrape: `marsad_articles`, `marsad_duplicate_files`, `marsad_failed_files`,
 ///   `marsad_files`, `marsad_index_bytes`, `marsad_stale_articles`;
 /// - streams and alerts: `marsad_streams`, `marsad_alerts`, `marsad_alert_matches_total`,
