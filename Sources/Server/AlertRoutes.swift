@@ -83,9 +83,10 @@ extension MarsadServer {
             response.headers[.location] = "/api/alerts/\(alert.id)"
             return response
         }
-        router.get("/api/alerts/stream") { request, _ in
+        router.get("/api/alerts/stream") { request, context in
             let service = try Self.alertService(alerts)
-            return try await AlertStream(service: service, lastEventID: try Self.lastEventID(request)).response()
+            return try await AlertStream(service: service, lastEventID: try Self.lastEventID(request))
+                .response(closed: context.connectionClosed)
         }
         router.get("/api/alerts/:id") { _, context in
             let store = try Self.alertService(alerts).store
@@ -106,7 +107,7 @@ extension MarsadServer {
         router.get("/api/alerts/:id/matches") { request, context in
             let store = try Self.alertService(alerts).store
             let id = try Self.alertID(context)
-            let paging = try PagingParameters(request.uri.queryParameters)
+            let paging = try PagingParameters(request.formParameters)
             do {
                 guard let alert = try store.alert(id: id) else { throw APIError.notFound("no alert #\(id)") }
                 let matches = try store.matches(alertID: id, limit: paging.limit, offset: paging.offset)
@@ -207,11 +208,12 @@ struct AlertStream {
         }
     }
 
-    func response() async throws -> Response {
+    func response(closed: EventLoopFuture<Void>) async throws -> Response {
         let store = service.store
         let start: Int64
         do { start = try store.latestMatchID() } catch { throw MarsadServer.storeError(error) }
         let subscription = try await service.streams.subscribe(start: start)
+        closed.whenComplete { _ in subscription.end() }
         let stream = self
         return Response(status: .ok, headers: EventStream.headers, body: ResponseBody { writer in
             do {

@@ -42,6 +42,17 @@ struct EventStream {
         enum CodingKeys: String, CodingKey {
             case id, title, path, source, snippet, publishedAt = "published_at"
         }
+
+        /// Every key, `null` when an article has no outlet or date, so that clients see one shape.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(title, forKey: .title)
+            try container.encode(path, forKey: .path)
+            try container.encode(source, forKey: .source)
+            try container.encode(publishedAt, forKey: .publishedAt)
+            try container.encode(snippet, forKey: .snippet)
+        }
     }
 
     static let headers: HTTPFields = [
@@ -50,8 +61,9 @@ struct EventStream {
     ]
 
     /// The response; the subscription is taken first, so that a full server answers 503 rather than 200.
-    func response() async throws -> Response {
+    func response(closed: EventLoopFuture<Void>) async throws -> Response {
         let subscription = try await feed.subscribe()
+        closed.whenComplete { _ in subscription.end() }
         let stream = self
         return Response(status: .ok, headers: Self.headers, body: ResponseBody { writer in
             do {

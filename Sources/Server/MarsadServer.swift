@@ -5,7 +5,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
-import NIOCore
+public import NIOCore
 public import ServiceLifecycle
 
 /// `marsad serve`: the HTTP API over a read-only index, beside the daemon that writes it.
@@ -144,7 +144,7 @@ public struct MarsadServer: Sendable {
         let index = self.index
         let timeout = configuration.queryTimeout
         router.get("/api/search") { request, _ in
-            let parameters = try SearchParameters(request.uri.queryParameters)
+            let parameters = try SearchParameters(request.formParameters)
             guard let query = try parameters.parsedQuery() else { throw APIError.badParameter("q", "the query is required") }
             var options = parameters.options
             options.timeout = timeout
@@ -182,7 +182,7 @@ public struct MarsadServer: Sendable {
         }
         router.get("/api/articles/:id/similar") { request, context in
             let id = try Self.articleID(context)
-            let limit = try SimilarParameters(request.uri.queryParameters).limit
+            let limit = try SimilarParameters(request.formParameters).limit
             let found = try await index.withReader { try await $0.similar(to: id, limit: limit) }
             guard let similar = found else { throw APIError.notFound("no article #\(id)") }
             return JSONResponse(similar)
@@ -194,17 +194,17 @@ public struct MarsadServer: Sendable {
         let feed = self.feed
         let timeout = configuration.queryTimeout
         let publicURL = configuration.publicURL
-        router.get("/api/stream") { request, _ in
-            let parameters = try SearchParameters(request.uri.queryParameters, known: SearchParameters.streamKnown,
+        router.get("/api/stream") { request, context in
+            let parameters = try SearchParameters(request.formParameters, known: SearchParameters.streamKnown,
                                                   requiresQuery: false)
             let lastEventID = try Self.lastEventID(request)
             var options = parameters.options
             options.timeout = timeout
             return try await EventStream(query: try parameters.parsedQuery(), options: options, index: index, feed: feed,
-                                         lastEventID: lastEventID).response()
+                                         lastEventID: lastEventID).response(closed: context.connectionClosed)
         }
         router.get("/feeds/search.atom") { request, _ in
-            let parameters = try SearchParameters(request.uri.queryParameters, known: SearchParameters.streamKnown,
+            let parameters = try SearchParameters(request.formParameters, known: SearchParameters.streamKnown,
                                                   requiresQuery: false)
             let query = try parameters.parsedQuery()
             var options = parameters.options
@@ -294,10 +294,14 @@ public struct MarsadRequestContext: RequestContext {
     /// Whether the client is on this machine (a loopback address or the Unix socket): `/metrics` without a
     /// token answers only such clients.
     public let isLocalClient: Bool
+    /// Completes when the client's connection closes: a stream then ends at once, freeing its place, instead of
+    /// at its next write.
+    public let connectionClosed: EventLoopFuture<Void>
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         isLocalClient = Self.isLocal(source.channel.remoteAddress)
+        connectionClosed = source.channel.closeFuture
     }
 
     static func isLocal(_ address: SocketAddress?) -> Bool {

@@ -69,7 +69,9 @@ struct TokenMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             return Array(header.utf8.dropFirst(7))
         }
-        if allowQuery, let query = request.uri.queryParameters["token"] { return Array(query.utf8) }
+        if allowQuery, let query = request.formParameters.first(where: { $0.key == "token" }) {
+            return Array(query.value.utf8)
+        }
         return []
     }
 

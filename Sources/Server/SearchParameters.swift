@@ -1,4 +1,5 @@
 public import ArticleIndex
+public import Hummingbird
 import Foundation
 
 /// The query string of `/api/search`, `/api/stream` and the Atom feed, validated: each bad value is a 400 that
@@ -23,7 +24,7 @@ public struct SearchParameters: Sendable {
     public static let streamKnown: Set<Substring> = ["q", "since", "until", "source", "token"]
 
     /// - Parameters:
-    ///   - pairs: the decoded query string (`request.uri.queryParameters`); a repeated name keeps its first value.
+    ///   - pairs: the decoded query string (`request.formParameters`); a repeated name keeps its first value.
     ///   - known: the names the route takes.
     ///   - requiresQuery: whether `q` must be given.
     public init(_ pairs: some Sequence<(key: Substring, value: Substring)>, known: Set<Substring> = Self.known,
@@ -108,5 +109,23 @@ public struct SearchParameters: Sendable {
         guard number(0..<4) != nil, let month = number(5..<7), let day = number(8..<10),
               (1...12).contains(month), (1...31).contains(day) else { return false }
         return b.count == 10 || b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " ")
+    }
+}
+
+extension Request {
+    /// The query string's name/value pairs, decoded as HTML forms and browsers send them (the
+    /// `application/x-www-form-urlencoded` rules): `+` is a space and `%2B` a plus sign. (Hummingbird's
+    /// `queryParameters` leaves `+` as it is, so `source=عربي+بوست` would name no outlet.) A value whose percent
+    /// escapes are not UTF-8 is kept as sent, and then fails the route's checks by name.
+    public var formParameters: [(key: Substring, value: Substring)] {
+        guard let query = uri.query, !query.isEmpty else { return [] }
+        return query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> Substring {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return Substring(spaced.removingPercentEncoding ?? spaced)
+            }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
     }
 }

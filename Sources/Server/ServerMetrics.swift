@@ -2,6 +2,7 @@ import ArticleIndex
 import Daemon
 
 import Foundation
+import Synchronization
 import Hummingbird
 public import Prometheus
 
@@ -36,7 +37,10 @@ public final class ServerMetrics: Sendable {
     let indexUp: Gauge
     let streams: Gauge, alerts: Gauge
     let alertMatches: Counter, webhookDelivered: Counter, webhookFailed: Counter
-    let residentMemory: Gauge, cpuSeconds: Gauge, openFDs: Gauge, maxFDs: Gauge, startTime: Gauge
+    let residentMemory: Gauge, openFDs: Gauge, maxFDs: Gauge, startTime: Gauge
+    /// A counter (the name ends in `_total`), advanced to /proc's figure at each scrape.
+    let cpuSeconds: Counter
+    private let cpuCounted = Mutex(0.0)
 
     public init() {
         let r = registry
@@ -55,11 +59,12 @@ public final class ServerMetrics: Sendable {
         webhookFailed = r.counter("marsad_webhook_calls_total", labels: [("result", "failed")],
                                       help: "Webhook calls, by result.")
         residentMemory = r.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.")
-        cpuSeconds = r.gauge("process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.")
+        cpuSeconds = r.counter("process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.")
         openFDs = r.gauge("process_open_fds", help: "Number of open file descriptors.")
         maxFDs = r.gauge("process_max_fds", help: "Maximum number of open file descriptors.")
         startTime = r.gauge("process_start_time_seconds", help: "Start time of the process since the Unix epoch in seconds.")
-        if let start = ProcessFigures.startTime() { startTime.set(start) }
+        // /proc/stat (boot time) is hidden under the unit's ProcSubset=pid: then the registry's creation stands in.
+        startTime.set(ProcessFigures.startTime() ?? Date().timeIntervalSince1970)
     }
 
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
@@ -92,7 +97,13 @@ public final class ServerMetrics: Sendable {
         if let savedAlerts { alerts.set(Double(savedAlerts)) }
         let figures = ProcessFigures.read()
         residentMemory.set(figures.residentBytes)
-        cpuSeconds.set(figures.cpuSeconds)
+        // Scrapes may overlap: the counter advances by what /proc adds since the last one, under one lock.
+        let added = cpuCounted.withLock { counted in
+            let delta = max(0, figures.cpuSeconds - counted)
+            counted += delta
+            return delta
+        }
+        if added > 0 { cpuSeconds.increment(by: added) }
         openFDs.set(figures.openFDs)
         maxFDs.set(figures.maxFDs)
         var out = registry.emitToBuffer()

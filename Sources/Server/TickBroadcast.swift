@@ -16,6 +16,11 @@ public actor TickBroadcast {
         /// The newest id when the subscription began: items after it are new to this subscriber.
         public let start: Int64
         public let ticks: AsyncStream<Tick>
+        let continuation: AsyncStream<Tick>.Continuation
+
+        /// Ends ``ticks`` at once, from any thread (a closed connection's callback): the reader's loop ends, and
+        /// it unsubscribes.
+        public func end() { continuation.finish() }
     }
 
     public let capacity: Int
@@ -37,7 +42,7 @@ public actor TickBroadcast {
         let (ticks, continuation) = AsyncStream.makeStream(of: Tick.self, bufferingPolicy: .bufferingNewest(1))
         nextID += 1
         subscribers[nextID] = continuation
-        return Subscription(id: nextID, start: start, ticks: ticks)
+        return Subscription(id: nextID, start: start, ticks: ticks, continuation: continuation)
     }
 
     /// Ends a subscription: its holder calls this when it stops reading.

@@ -19,6 +19,37 @@ struct ConfigurationTests {
         #expect(c.maxFileSize == defaults.maxFileSize && c.parseTimeout == defaults.parseTimeout)
         #expect(c.pollInterval == defaults.pollInterval && c.reconcileInterval == defaults.reconcileInterval)
         #expect(c.forcePolling == false && c.logLevel == .info)
+        #expect(c.serve.listen == "127.0.0.1:8080")
+        #expect(c.serve.queryTimeout == ServeConfiguration().queryTimeout && c.serve.maxStreams == 1000)
+        #expect(c.serve.tokenFile == nil && c.serve.stateDirectory == nil && c.serve.publicURL == nil)
+    }
+
+    @Test("the [serve] table: every key, and each bad value named with its table")
+    func serveTable() throws {
+        let c = try DaemonConfiguration.parse("""
+            inbox = "/in"
+            [serve]
+            listen = "unix:/run/marsad/web.sock"
+            token_file = "/etc/marsad/web.token"
+            state_dir = "/var/lib/marsad-web"
+            query_timeout = 0.5
+            max_streams = 20
+            public_url = "https://news.example.org/marsad"
+            """)
+        #expect(c.inbox == "/in")
+        #expect(c.serve.listen == "unix:/run/marsad/web.sock" && c.serve.tokenFile == "/etc/marsad/web.token")
+        #expect(c.serve.stateDirectory == "/var/lib/marsad-web" && c.serve.queryTimeout == 0.5)
+        #expect(c.serve.maxStreams == 20 && c.serve.publicURL == "https://news.example.org/marsad")
+        for (text, expected) in [
+            ("[serve]\nquery_timeout = 0", "serve.query_timeout must be from 0 to 600 seconds"),
+            ("[serve]\nmax_streams = 1.5", "serve.max_streams must be a whole number"),
+            ("[serve]\npublic_url = \"ftp://x\"", "serve.public_url must begin with http://"),
+            ("[serve]\nlisten = 8080", "serve.listen must be a string, not integer"),
+            ("[serve]\nport = 8080", "unknown key serve.port"),
+            ("serve = 1", "serve must be a table"),
+        ] {
+            #expect { _ = try DaemonConfiguration.parse(text) } throws: { error in "\(error)".contains(expected) }
+        }
     }
 
     @Test func everyKey() throws {
