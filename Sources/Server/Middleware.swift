@@ -31,7 +31,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let ms = Double((ContinuousClock.now - start) / .microseconds(1)) / 1000
         var metadata: Logger.Metadata = [
             "http_method": "\(request.method.rawValue)", "http_path": "\(request.uri.path)",
-            "http_status": "\(status.code)", "duration_ms": "\(String(format: "%.2f", ms))",
+            "http_status": "\(status.code)", "duration_ms": "\(String(format: "%.2f", ms))", "event": "request",
         ]
         if let error { metadata["error"] = "\(error)" }
         logger.log(level: level, "\(request.method.rawValue) \(request.uri.path) \(status.code) \(String(format: "%.1f", ms)) ms",

@@ -25,5 +25,15 @@ public enum MessageID {
         "reindex": "c2ffaccb628a43bfa8a3ffb1ef9b115a",
         "index_degraded": "67e949aeda3f4c05b4412b17f24b955b",
         "index_recovered": "dea93b0621014618ab434d2fc6c13e34",
+        // marsad serve
+        "listening": "b934a59985a04255a07d23721f50d322",
+        "request": "bfe3ea281c5740059634c2412a92f1b7",
+        "feed_waiting": "2bc5813a0b5c432f89b41b2c01e55ed1",
+        "feed_resumed": "4442e68f67ad4cec8369988d2a0f0e03",
+        "alert_matched": "0bf47997eaba47e88fa7cfc64e65a6e7",
+        "webhook_delivered": "e64867dbdf44436695a20a08255f301b",
+        "webhook_failed": "adc67c5b70734fe998dd0e66ac7599cb",
+        "webhook_given_up": "78949b06c70343bbb8a40f19d4ddc462",
+        "alerts_unavailable": "8cfcf5911dd94b4bb444224eb1255544",
     ]
 }

@@ -97,7 +97,7 @@ struct Serve: AsyncParsableCommand {
         // Whatever a library reports through swift-metrics lands in serve's own registry, beside its figures.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: server.metrics.registry))
         let services = server.services { bound in
-            logger.notice("listening on \(bound)", metadata: ["event": "listening"])
+            logger.notice("listening on \(bound)", metadata: ["event": "listening", "http_listen": "\(bound)"])
             FileHandle.standardOutput.write(Data("listening on \(bound)\n".utf8))
         }
         let group = ServiceGroup(configuration: .init(
