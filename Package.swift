@@ -2,7 +2,7 @@
 // Marsad — an Arabic news drop-folder indexer for Linux.
 //
 // Targets depend one way only:
-//   FilePaths, ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher → Daemon → marsad
+//   FilePaths, ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher → Daemon → Alerts → Server → marsad
 //   (SystemdSupport, a leaf beside them, is glued to the daemon in marsad)
 import PackageDescription
 

@@ -4,13 +4,14 @@ import json, os, platform, shutil, signal, sqlite3, statistics, subprocess, sys,
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOOLS = os.path.join(ROOT, "scripts", "bench-tools")
+sys.path.insert(0, TOOLS)
 BIN = os.path.join(ROOT, ".build", "release", "marsad")
 BENCH = os.path.join(ROOT, ".build", "release", "marsad-bench")
 WORK = os.environ.get("BENCH_DIR", "/tmp/marsad-bench")
 TRASH = os.path.join(WORK, "trash")
 QUICK = "--quick" in sys.argv
 RUNS = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--runs=")), 1 if QUICK else 3))
-# --only burst,latency,big,micro: run just those parts (for profiling one of them).
+# --only burst,latency,big,micro,serve: run just those parts (for profiling one of them).
 ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
 rows = []
 
@@ -199,6 +200,45 @@ def bench_latency():
                          f"{out['files']} files" + (f", {out['missing']} never seen" if out['missing'] else "")))
     stop(proc)
 
+def make_queries(src):
+    """The benchmark's queries, drawn from the corpus: 1–3 words, plus phrases and prefixes."""
+    import random
+    rng = random.Random(7)
+    words = []
+    for d, _, fs in os.walk(src):
+        for f in sorted(fs)[:3]:
+            words += [w for w in open(os.path.join(d, f), encoding="utf-8").read().split() if len(w) > 3 and w.isalpha()]
+        if len(words) > 20000:
+            break
+    qfile = os.path.join(WORK, "queries.txt")
+    with open(qfile, "w", encoding="utf-8") as q:
+        q.write("# words\n")
+        for _ in range(200):
+            q.write(" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) + "\n")
+        q.write("# phrase\n")
+        for _ in range(50):
+            i = rng.randrange(len(words) - 2)
+            q.write(f'"{words[i]} {words[i + 1]}"\n')
+        q.write("# prefix\n")
+        for _ in range(50):
+            q.write(rng.choice(words)[:4] + "*\n")
+    return qfile
+
+def bench_serve():
+    import serve_bench
+    n = 100_000
+    src = corpus(n)
+    db = os.path.join(WORK, "big.db")
+    if not os.path.exists(db) or not os.path.exists(os.path.join(WORK, "queries.txt")):
+        fresh(db)
+        subprocess.run([BIN, "ingest", "--db", db, src], check=True, capture_output=True)
+        make_queries(src)
+    qfile = os.path.join(WORK, "queries.txt")
+    serve_bench.bench_search(BIN, BENCH, db, qfile, WORK, RUNS, log, rows)
+    serve_bench.bench_alerts(BENCH, db, qfile, log, rows)
+    serve_bench.bench_memory(BIN, db, WORK, log, rows)
+    serve_bench.bench_stream(BIN, WORK, src, log, rows)
+
 def bench_big():
     n = 100_000
     src = corpus(n)
@@ -220,27 +260,7 @@ def bench_big():
     t0 = time.perf_counter()
     subprocess.run([BIN, "ingest", "--db", db, src], check=True, capture_output=True)
     log(f"ingested {n} in {time.perf_counter() - t0:.0f} s")
-    # Queries drawn from the corpus: 1–3 words, plus phrases and prefixes.
-    import random
-    rng = random.Random(7)
-    words = []
-    for d, _, fs in os.walk(src):
-        for f in sorted(fs)[:3]:
-            words += [w for w in open(os.path.join(d, f), encoding="utf-8").read().split() if len(w) > 3 and w.isalpha()]
-        if len(words) > 20000:
-            break
-    qfile = os.path.join(WORK, "queries.txt")
-    with open(qfile, "w", encoding="utf-8") as q:
-        q.write("# words\n")
-        for _ in range(200):
-            q.write(" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) + "\n")
-        q.write("# phrase\n")
-        for _ in range(50):
-            i = rng.randrange(len(words) - 2)
-            q.write(f'"{words[i]} {words[i + 1]}"\n')
-        q.write("# prefix\n")
-        for _ in range(50):
-            q.write(rng.choice(words)[:4] + "*\n")
+    qfile = make_queries(src)
     result = subprocess.run([BENCH, "query", db, qfile], capture_output=True, text=True, check=True)
     for line in result.stderr.splitlines():
         log(line)  # the slowest queries of each group
@@ -270,6 +290,8 @@ def main():
         bench_latency()
     if want("big") and not QUICK:
         bench_big()
+    if want("serve") and not QUICK:
+        bench_serve()
     shutil.rmtree(TRASH, ignore_errors=True)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"\n| measure | result | note |\n| --- | --- | --- |")
