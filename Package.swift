@@ -2,8 +2,8 @@
 // Marsad — an Arabic news drop-folder indexer for Linux.
 //
 // Targets depend one way only:
-//   FilePaths, ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher → Daemon → Alerts → Server → marsad
-//   (SystemdSupport, a leaf beside them, is glued to the daemon in marsad)
+//   FilePaths, ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher → Daemon → Server → marsad
+//   (Alerts, on ArticleIndex alone, feeds Server; SystemdSupport, a leaf beside them, is glued to the daemon in marsad)
 import PackageDescription
 
 let strict: [SwiftSetting] = [
