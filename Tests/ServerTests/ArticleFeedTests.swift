@@ -1,0 +1,66 @@
+import ArticleIndex
+import Foundation
+import Ingestion
+import ServiceLifecycleTestKit
+import Testing
+import TestSupport
+@testable import Server
+
+/// The follower of new commits that streams and alerts share, run as a service on a real index.
+@Suite("Following new commits")
+struct ArticleFeedTests {
+    @Test("a subscriber is told of a commit within the poll interval, keep-alives come on time, shutdown ends it")
+    func ticks() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir + "/m.db"
+            let writer = try ArticleIndex(path: db)
+            let handle = IndexHandle(location: db)
+            let feed = ArticleFeed(index: handle, pollInterval: .milliseconds(10), keepAliveInterval: .milliseconds(300))
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await feed.run() }
+                    let subscription = try await feed.subscribe()
+                    #expect(subscription.start == 0)
+                    _ = await Ingestor(store: writer).ingest([seedsDirectory])
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    var iterator = subscription.ticks.makeAsyncIterator()
+                    var latest: Int64 = 0
+                    var keepAlives = 0
+                    while clock.now - start < .seconds(2), latest < 5 || keepAlives == 0 {
+                        guard let tick = await iterator.next() else { break }
+                        latest = max(latest, tick.latest)
+                        if tick.keepAlive { keepAlives += 1 }
+                    }
+                    #expect(latest == 5)
+                    #expect(keepAlives >= 1)
+                    trigger.triggerGracefulShutdown()
+                    // The feed ends every subscription as it stops.
+                    while await iterator.next() != nil {}
+                    try await group.waitForAll()
+                }
+            }
+            try writer.close()
+            await handle.close()
+        }
+    }
+
+    @Test("past its capacity a subscription is a 503, and one frees its place when it ends")
+    func capacity() async throws {
+        let broadcast = TickBroadcast(capacity: 2)
+        let first = try await broadcast.subscribe(start: 0)
+        _ = try await broadcast.subscribe(start: 0)
+        await #expect(throws: APIError.self) { try await broadcast.subscribe(start: 0) }
+        do {
+            _ = try await broadcast.subscribe(start: 0)
+        } catch {
+            #expect(error.status == .serviceUnavailable && error.code == "unavailable")
+        }
+        first.end()
+        await broadcast.unsubscribe(first.id)
+        #expect(await broadcast.count == 1)
+        _ = try await broadcast.subscribe(start: 0)
+        await broadcast.finish()
+        await #expect(throws: APIError.self) { try await broadcast.subscribe(start: 0) }
+    }
+}
