@@ -1,4 +1,5 @@
 import ArticleIndex
+import Foundation
 public import Logging
 public import ServiceLifecycle
 
@@ -26,6 +27,10 @@ public actor ArticleFeed: Service {
     private var latest: Int64?
     private var lastKeepAlive = ContinuousClock.now
     private var unavailable = false
+    private var probe: IndexFileProbe
+    private var lastRead = ContinuousClock.now
+    /// The index is read at least this often, whatever its files say (see ``IndexFileProbe``).
+    static let fullReadInterval = Duration.seconds(1)
 
     public init(index: IndexHandle, pollInterval: Duration = .milliseconds(20), keepAliveInterval: Duration = .seconds(15),
                 capacity: Int = 1_000, logger: Logger = Logger(label: "marsad.serve")) {
@@ -34,6 +39,7 @@ public actor ArticleFeed: Service {
         self.keepAliveInterval = keepAliveInterval
         self.logger = logger
         streams = TickBroadcast(capacity: capacity)
+        probe = IndexFileProbe(database: index.location)
     }
 
     /// The newest committed id seen (nil until the index could be read).
@@ -63,8 +69,11 @@ public actor ArticleFeed: Service {
 
     private func step() async {
         let before = latest
-        await poll()
         let now = ContinuousClock.now
+        if probe.changed() || latest == nil || now - lastRead >= Self.fullReadInterval {
+            lastRead = now
+            await poll()
+        }
         let keepAlive = now - lastKeepAlive >= keepAliveInterval
         if keepAlive { lastKeepAlive = now }
         guard let latest, keepAlive || latest != before else { return }
@@ -89,5 +98,38 @@ public actor ArticleFeed: Service {
                                metadata: ["event": "feed_waiting"])
             }
         }
+    }
+}
+
+/// Whether the index's files changed since the last look: the size and modification time of the database and
+/// of its `-wal` file, from two `stat` calls.
+///
+/// A commit appends to the WAL (and a checkpoint writes the database), so a change of either is what makes
+/// reading the newest id worth it. Reading it every 20 ms regardless cost an idle `marsad serve` 3% of a core
+/// (16 clock ticks in 5 s, measured on the seeds' index: a GRDB read transaction is a few hundred
+/// microseconds with its queue hops); two `stat`s cost a few microseconds. The one case the files can miss —
+/// a commit inside the same coarse kernel tick as the previous look, into a WAL that has wrapped and so kept
+/// its size — is caught by ``ArticleFeed/fullReadInterval``'s read a second later at most.
+struct IndexFileProbe {
+    let paths: [String]
+    private var seen: [Int64] = []
+
+    init(database: String) {
+        paths = [database, database + "-wal"]
+    }
+
+    mutating func changed() -> Bool {
+        var now: [Int64] = []
+        now.reserveCapacity(6)
+        for path in paths {
+            var info = stat()
+            if stat(path, &info) == 0 {
+                now += [Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)]
+            } else {
+                now += [-1, 0, 0]
+            }
+        }
+        defer { seen = now }
+        return now != seen
     }
 }
