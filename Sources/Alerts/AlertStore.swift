@@ -150,9 +150,9 @@ public final class AlertStore: Sendable {
     /// Checks and saves a search. The query must parse (its error is the reason); the webhook, when given, must
     /// be an `http` or `https` URL.
     public func add(name: String, query: String, webhook: String?) throws(AlertError) -> Alert {
-        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
-            throw .invalid(field: "name", reason: "must be 1 to 200 characters")
+        guard name.unicodeScalars.count <= 200, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
+              case let name = name.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
+            throw .invalid(field: "name", reason: "must be 1 to 200 characters, not only spaces, and no control characters")
         }
         guard query.utf8.count <= 4_096 else { throw .invalid(field: "query", reason: "must be at most 4096 bytes") }
         do { _ = try SearchQuery(query) } catch { throw .invalid(field: "query", reason: error.description) }

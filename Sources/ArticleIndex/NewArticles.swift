@@ -111,9 +111,11 @@ extension ArticleIndex {
         var results = try await mapErrors {
             try await search(query, options: SearchOptions(limit: limit + 1, rankWindow: 10_000))
         }
+        // The article itself holds all its terms: it is one of the matches, counted and ranked, and left out.
         results.hits.removeAll { $0.id == id }
         results.hits = Array(results.hits.prefix(limit))
         results.total = max(0, results.total - 1)
+        results.ranked = max(0, results.ranked - 1)
         return results
     }
 }

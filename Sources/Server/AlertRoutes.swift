@@ -40,9 +40,7 @@ extension MarsadServer {
     }
 
     static func alertID(_ context: MarsadRequestContext, _ name: String = "id") throws(APIError) -> Int64 {
-        guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else {
-            throw APIError.notFound("no such alert")
-        }
+        guard let id = context.parameters.get(name).flatMap(Self.positiveID) else { throw APIError.notFound("no such alert") }
         return id
     }
 
@@ -57,7 +55,7 @@ extension MarsadServer {
     func addAlertRoutes(_ router: Router<MarsadRequestContext>) {
         let alerts = self.alerts
         let publicURL = configuration.publicURL
-        router.get("/api/alerts") { _, _ in
+        Self.getAndHead(router, "/api/alerts") { _, _ in
             let store = try Self.alertService(alerts).store
             do {
                 let counts = try store.matchCounts()
@@ -88,7 +86,7 @@ extension MarsadServer {
             return try await AlertStream(service: service, lastEventID: try Self.lastEventID(request))
                 .response(closed: context.connectionClosed)
         }
-        router.get("/api/alerts/:id") { _, context in
+        Self.getAndHead(router, "/api/alerts/:id") { _, context in
             let store = try Self.alertService(alerts).store
             let id = try Self.alertID(context)
             do {
@@ -104,7 +102,7 @@ extension MarsadServer {
             guard removed else { throw APIError.notFound("no alert #\(id)") }
             return Response(status: .noContent)
         }
-        router.get("/api/alerts/:id/matches") { request, context in
+        Self.getAndHead(router, "/api/alerts/:id/matches") { request, context in
             let store = try Self.alertService(alerts).store
             let id = try Self.alertID(context)
             let paging = try PagingParameters(request.formParameters)
@@ -114,10 +112,10 @@ extension MarsadServer {
                 return JSONResponse(AlertMatches(alert: AlertView(alert: alert), matches: matches))
             } catch let error as AlertError { throw Self.storeError(error) }
         }
-        router.get("/feeds/alerts/:file") { request, context in
+        Self.getAndHead(router, "/feeds/alerts/:file") { request, context in
             let store = try Self.alertService(alerts).store
             guard let file = context.parameters.get("file"), file.hasSuffix(".atom"),
-                  let id = Int64(file.dropLast(5)), id > 0 else { throw APIError.notFound("no such feed") }
+                  let id = Self.positiveID(file.dropLast(5)) else { throw APIError.notFound("no such feed") }
             let alert: Alert, matches: [AlertMatch]
             do {
                 guard let found = try store.alert(id: id) else { throw APIError.notFound("no alert #\(id)") }
@@ -145,7 +143,7 @@ extension MarsadServer {
         let feed = self.feed
         let alerts = self.alerts
         let database = configuration.database
-        router.get("/metrics") { _, _ in
+        Self.getAndHead(router, "/metrics") { _, _ in
             let status = try? await index.withReader { try await $0.status() }
             var streams = await feed.streams.count
             var saved: Int?

@@ -102,6 +102,7 @@ public struct MarsadServer: Sendable {
         let router = Router(context: MarsadRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: MethodMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: Self.maximumBodySize))
         router.add(middleware: TokenMiddleware(token: configuration.token.map { Array($0.utf8) }))
@@ -117,10 +118,10 @@ public struct MarsadServer: Sendable {
     func addHealthRoutes(_ router: Router<MarsadRequestContext>) {
         let index = self.index
         let database = configuration.database
-        router.get("/healthz") { _, _ in
+        Self.getAndHead(router, "/healthz") { _, _ in
             JSONResponse(["status": "ok"])
         }
-        router.get("/readyz") { _, _ in
+        Self.getAndHead(router, "/readyz") { _, _ in
             if try await index.withReader({ try await $0.needsReindex() }) {
                 throw APIError.unavailable("the index was built with another analyzer and is waiting to be rebuilt")
             }
@@ -134,7 +135,7 @@ public struct MarsadServer: Sendable {
             }
             return JSONResponse(["status": "ready"])
         }
-        router.get("/api/status") { _, _ in
+        Self.getAndHead(router, "/api/status") { _, _ in
             let status = try await index.withReader { try await $0.status() }
             return JSONResponse(StatusReport(index: status, daemon: DaemonStatus.read(database: database)))
         }
@@ -143,7 +144,7 @@ public struct MarsadServer: Sendable {
     func addSearchRoutes(_ router: Router<MarsadRequestContext>) {
         let index = self.index
         let timeout = configuration.queryTimeout
-        router.get("/api/search") { request, _ in
+        Self.getAndHead(router, "/api/search") { request, _ in
             let parameters = try SearchParameters(request.formParameters)
             guard let query = try parameters.parsedQuery() else { throw APIError.badParameter("q", "the query is required") }
             var options = parameters.options
@@ -166,13 +167,13 @@ public struct MarsadServer: Sendable {
 
     func addArticleRoutes(_ router: Router<MarsadRequestContext>) {
         let index = self.index
-        router.get("/api/articles/:id") { _, context in
+        Self.getAndHead(router, "/api/articles/:id") { _, context in
             let id = try Self.articleID(context)
             let found = try await index.withReader { try await $0.article(id: id, path: nil) }
             guard let article = found else { throw APIError.notFound("no article #\(id)") }
             return JSONResponse(article)
         }
-        router.get("/api/articles/:id/text") { _, context in
+        Self.getAndHead(router, "/api/articles/:id/text") { _, context in
             let id = try Self.articleID(context)
             let found = try await index.withReader { try await $0.article(id: id, path: nil) }
             guard let article = found else { throw APIError.notFound("no article #\(id)") }
@@ -180,7 +181,7 @@ public struct MarsadServer: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
-        router.get("/api/articles/:id/similar") { request, context in
+        Self.getAndHead(router, "/api/articles/:id/similar") { request, context in
             let id = try Self.articleID(context)
             let limit = try SimilarParameters(request.formParameters).limit
             let found = try await index.withReader { try await $0.similar(to: id, limit: limit) }
@@ -203,7 +204,7 @@ public struct MarsadServer: Sendable {
             return try await EventStream(query: try parameters.parsedQuery(), options: options, index: index, feed: feed,
                                          lastEventID: lastEventID).response(closed: context.connectionClosed)
         }
-        router.get("/feeds/search.atom") { request, _ in
+        Self.getAndHead(router, "/feeds/search.atom") { request, _ in
             let parameters = try SearchParameters(request.formParameters, known: SearchParameters.streamKnown,
                                                   requiresQuery: false)
             let query = try parameters.parsedQuery()
@@ -258,10 +259,25 @@ public struct MarsadServer: Sendable {
 
     /// The `{id}` of an article route; anything but a positive number (`..`, an encoded path) is a 404.
     static func articleID(_ context: MarsadRequestContext) throws(APIError) -> Int64 {
-        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
-            throw APIError.notFound("no such article")
-        }
+        guard let id = context.parameters.get("id").flatMap(Self.positiveID) else { throw APIError.notFound("no such article") }
         return id
+    }
+
+    /// A positive id as its canonical decimal digits only: `+5`, `05` or `5x` name no resource.
+    static func positiveID(_ text: some StringProtocol) -> Int64? {
+        guard let first = text.utf8.first, first != UInt8(ascii: "0"),
+              text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let id = Int64(text) else { return nil }
+        return id
+    }
+
+    /// Registers `handler` for GET and HEAD (HEAD answers the same status and headers, without the body:
+    /// ``MethodMiddleware`` drops it). The streams are GET only.
+    static func getAndHead<Output: ResponseGenerator>(
+        _ router: Router<MarsadRequestContext>, _ path: RouterPath,
+        use handler: @escaping @Sendable (Request, MarsadRequestContext) async throws -> Output
+    ) {
+        router.on(path, method: .get, use: handler)
+        router.on(path, method: .head, use: handler)
     }
 
     /// `http://HOST` from the request (or the configured public URL), for links.

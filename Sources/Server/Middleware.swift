@@ -110,9 +110,14 @@ struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        var method = request.method
-        if method == .head { method = .get }
-        if let allowed = Self.methods(request.uri.path), !allowed.contains(method) {
+        if request.method == .head, let allowed = Self.methods(request.uri.path), allowed.contains(.get),
+           !request.uri.path.hasSuffix("/stream") {
+            // HEAD is GET without the body (RFC 9110 §9.3.2): the same status and headers.
+            var response = try await next(request, context)
+            response.body = .init()
+            return response
+        }
+        if let allowed = Self.methods(request.uri.path), !allowed.contains(request.method) {
             throw APIError.methodNotAllowed(request.method, allowed: allowed)
         }
         return try await next(request, context)
@@ -131,5 +136,23 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError.tooLarge(limit: limit)
         }
         return try await next(request, context)
+    }
+}
+
+/// Errors the router or Hummingbird raise themselves (no such route, a body too large as it is collected) are
+/// answered in the API's JSON shape too, never as an empty body.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do { return try await next(request, context) } catch let error as HTTPError {
+            switch error.status {
+            case .notFound: throw APIError.notFound("no such route: \(request.uri.path)")
+            case .contentTooLarge: throw APIError.tooLarge(limit: MarsadServer.maximumBodySize)
+            default:
+                throw APIError(error.status, code: error.status.code >= 500 ? "internal" : "bad_request",
+                               message: error.body ?? error.status.reasonPhrase)
+            }
+        }
     }
 }

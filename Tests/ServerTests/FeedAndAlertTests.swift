@@ -196,4 +196,28 @@ struct FeedAndAlertTests {
             }
         }
     }
+
+    @Test("HEAD is GET without the body; an unknown route is a JSON 404; ids are canonical digits only")
+    func edges() async throws {
+        try await withServer { client, _ in
+            let head = try await client.execute(uri: "/api/articles/1", method: .head) { $0 }
+            #expect(head.status == .ok && head.body.readableBytes == 0, "\(head.status) \(String(buffer: head.body))")
+            #expect(head.headers[.contentType] == "application/json; charset=utf-8")
+            let unknown = try await ServerTests.get(client, "/nope")
+            let code = try ServerTests.errorCode(unknown).code
+            #expect(unknown.status == .notFound && code == "not_found")
+            for path in ["/api/articles/+1", "/api/articles/01", "/api/articles/1x", "/feeds/alerts/+1.atom",
+                         "/api/alerts/007"] {
+                #expect(try await ServerTests.get(client, path).status == .notFound, "\(path)")
+            }
+            let padded = String(repeating: " ", count: 10) + String(repeating: "ا", count: 195) + String(repeating: " ", count: 10)
+            let control = try await client.execute(uri: "/api/alerts", method: .post,
+                                                   body: ByteBuffer(string: #"{"name": "a\u001cb", "query": "x"}"#)) { $0 }
+            #expect(control.status == .badRequest)
+            let long = try await client.execute(uri: "/api/alerts", method: .post,
+                                                body: ByteBuffer(string: "{\"name\": \"\(padded)\", \"query\": \"x\"}")) { $0 }
+            #expect(long.status == .badRequest)
+        }
+    }
+
 }
