@@ -77,13 +77,17 @@ public enum AlertError: Error, Sendable, Hashable, CustomStringConvertible {
 public final class AlertStore: Sendable {
     public let path: String
     let queue: DatabaseQueue
+    /// The cursor's key: one cursor per index (a state folder shared by two serves of two indexes keeps two).
+    let cursorKey: String
 
     /// Saved searches at most: past it, adding one is refused.
     public static let capacity = 10_000
 
-    /// Opens (or creates) `alerts.db` in `directory`, creating the folder too.
-    public init(directory: String) throws(AlertError) {
+    /// Opens (or creates) `alerts.db` in `directory`, creating the folder too. `index` names the index whose
+    /// articles are matched (its cursor is kept under that name).
+    public init(directory: String, index: String = "") throws(AlertError) {
         path = directory + "/alerts.db"
+        cursorKey = index.isEmpty ? "article" : "article:" + index
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -203,7 +207,7 @@ public final class AlertStore: Sendable {
 
     /// The article id up to which articles have been matched (nil before the first match run).
     public func cursor() throws(AlertError) -> Int64? {
-        try access { db in try Int64.fetchOne(db, sql: "SELECT value FROM cursor WHERE key = 'article'") }
+        try access { db in try Int64.fetchOne(db, sql: "SELECT value FROM cursor WHERE key = ?", arguments: [cursorKey]) }
     }
 
     /// Records the matches of a run over the articles up to `cursor`, and a webhook call for each match of an
@@ -232,7 +236,7 @@ public final class AlertStore: Sendable {
                                            publishedAt: hit.publishedAt, snippet: hit.snippet,
                                            matchedAt: Self.iso8601(now)))
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES ('article', ?)", arguments: [cursor])
+            try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES (?, ?)", arguments: [cursorKey, cursor])
             return recorded
         }
     }
@@ -240,7 +244,7 @@ public final class AlertStore: Sendable {
     /// Sets the cursor without matching (a first start, or an index rebuilt from scratch).
     public func setCursor(_ cursor: Int64) throws(AlertError) {
         try access { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES ('article', ?)", arguments: [cursor])
+            try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES (?, ?)", arguments: [cursorKey, cursor])
         }
     }
 

@@ -1,6 +1,7 @@
 public import Alerts
 import ArabicText
 import ArticleIndex
+import Foundation
 public import Logging
 public import ServiceLifecycle
 
@@ -29,6 +30,11 @@ public actor AlertService: Service {
 
     /// Articles read and matched at a time.
     static let pageSize = 200
+
+    /// The index's absolute path: the name its cursor is kept under in the alert state.
+    public static func indexName(_ database: String) -> String {
+        database.hasPrefix("/") ? database : FileManager.default.currentDirectoryPath + "/" + database
+    }
 
     public init(store: AlertStore, index: IndexHandle, feed: ArticleFeed, capacity: Int, logger: Logger,
                 onMatches: @escaping @Sendable (Int) -> Void = { _ in }) {
@@ -89,6 +95,11 @@ public actor AlertService: Service {
             // The index was rebuilt from scratch: its ids started again.
             logger.notice("the index's newest article (#\(latest)) is older than the alert cursor (#\(cursor)): starting again from it")
             try? store.setCursor(latest)
+            return
+        }
+        if percolator.count == 0 {
+            // Nothing to match: the articles need not be read, only passed.
+            if cursor != latest { try? store.setCursor(latest) }
             return
         }
         while cursor < latest {

@@ -87,7 +87,8 @@ public struct MarsadServer: Sendable {
         let metrics = self.metrics
         let index = self.index
         alerts = Result { () throws(AlertError) in
-            AlertService(store: try AlertStore(directory: directory), index: index, feed: feed,
+            AlertService(store: try AlertStore(directory: directory, index: AlertService.indexName(configuration.database)),
+                         index: index, feed: feed,
                          capacity: configuration.maxStreams, logger: logger,
                          onMatches: { metrics.alertMatches.increment(by: Int64($0)) })
         }

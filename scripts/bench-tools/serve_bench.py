@@ -13,7 +13,7 @@ import json, os, socket, sqlite3, statistics, subprocess, threading, time, urlli
 
 def start_serve(bin_path, db, log, extra=()):
     proc = subprocess.Popen([bin_path, "serve", "--db", db, "--listen", "127.0.0.1:0", "--log-target", "console",
-                             "--log-level", "warning", "--state-dir", os.path.dirname(db) + "/serve-state"] + list(extra),
+                             "--log-level", "warning", "--state-dir", db + ".serve-state"] + list(extra),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline()
     if not line.startswith("listening on "):
@@ -82,8 +82,14 @@ def bench_search(bin_path, bench_path, db, qfile, work, runs, log, rows, seconds
             run_wrk(port, paths, work, 2)  # warm the connections and the page cache
             served.append(run_wrk(port, paths, work, seconds))
             log(f"marsad serve, wrk 16 connections: {served[-1]}")
+            if r == 0:
+                # The HTTP layer alone: one stored article by id, no search.
+                article = run_wrk(port, ["/api/articles/1"], work, 5)
+                log(f"marsad serve, /api/articles/1: {article}")
         finally:
             stop(proc)
+    rows.append(("/api/articles/{id}, 16 clients (wrk): the HTTP layer without a search",
+                 f"{article['per_second']:.0f} req/s · p50 {article['p50_ms']:.2f} ms · p99 {article['p99_ms']:.2f} ms", "one 5 s run"))
     med = lambda xs, k: statistics.median(x[k] for x in xs)
     ratio = med(served, "per_second") / med(in2, "per_second")
     rows.append(("/api/search, 16 clients (wrk), 100,000 articles", f"{med(served, 'per_second'):.0f} req/s · p50 {med(served, 'p50_ms'):.2f} ms · p99 {med(served, 'p99_ms'):.2f} ms",
