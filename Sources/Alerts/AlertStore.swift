@@ -15,7 +15,9 @@ public struct Alert: Sendable, Codable, Hashable {
     }
 
     /// The path and query string of the exact search (`/api/search?q=…`).
-    public var search: String { "/api/search?q=" + Self.encoded(query) }
+    public var search: String { Self.searchPath(query) }
+
+    static func searchPath(_ query: String) -> String { "/api/search?q=" + encoded(query) }
     /// The path of its Atom feed.
     public var feed: String { "/feeds/alerts/\(id).atom" }
 
@@ -31,6 +33,8 @@ public struct AlertMatch: Sendable, Codable, Hashable {
     public var id: Int64
     public var alertID: Int64
     public var alertName: String
+    /// The alert's query (its exact search is ``search``).
+    public var alertQuery: String
     public var articleID: Int64
     public var title: String
     public var path: String
@@ -40,9 +44,12 @@ public struct AlertMatch: Sendable, Codable, Hashable {
     public var matchedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, alertID = "alert_id", alertName = "alert_name", articleID = "article_id", title, path, source
-        case publishedAt = "published_at", snippet, matchedAt = "matched_at"
+        case id, alertID = "alert_id", alertName = "alert_name", alertQuery = "alert_query", articleID = "article_id"
+        case title, path, source, publishedAt = "published_at", snippet, matchedAt = "matched_at"
     }
+
+    /// The path and query string of the alert's exact search.
+    public var search: String { Alert.searchPath(alertQuery) }
 }
 
 /// A webhook call waiting to be made (or made again).
@@ -76,7 +83,9 @@ public enum AlertError: Error, Sendable, Hashable, CustomStringConvertible {
 /// `cursor` (the newest article id matched, so that a restarted serve matches what it missed).
 public final class AlertStore: Sendable {
     public let path: String
-    let queue: DatabaseQueue
+    /// A pool (WAL): reads run beside the one writer, and every call suspends instead of blocking a thread of
+    /// Swift's pool while `marsad alerts` or a busy moment holds the file.
+    let pool: DatabasePool
     /// The cursor's key: one cursor per index (a state folder shared by two serves of two indexes keeps two).
     let cursorKey: String
 
@@ -93,9 +102,8 @@ public final class AlertStore: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
             configuration.foreignKeysEnabled = true
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            try Self.migrator.migrate(queue)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
         } catch {
             throw .storage("\(directory)/alerts.db: \(error)")
         }
@@ -121,8 +129,7 @@ public final class AlertStore: Sendable {
                     source TEXT,
                     published_at TEXT,
                     snippet TEXT NOT NULL,
-                    matched_at REAL NOT NULL,
-                    UNIQUE (alert_id, article_id)
+                    matched_at REAL NOT NULL
                 );
                 CREATE INDEX matches_alert ON matches(alert_id, id);
                 CREATE TABLE deliveries (
@@ -143,8 +150,14 @@ public final class AlertStore: Sendable {
         return migrator
     }
 
-    func access<T>(_ body: (Database) throws -> T) throws(AlertError) -> T {
-        do { return try queue.write(body) } catch let error as AlertError { throw error } catch {
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(AlertError) -> T {
+        do { return try await pool.write(body) } catch let error as AlertError { throw error } catch {
+            throw .storage("\(path): \(error)")
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(AlertError) -> T {
+        do { return try await pool.read(body) } catch let error as AlertError { throw error } catch {
             throw .storage("\(path): \(error)")
         }
     }
@@ -153,7 +166,7 @@ public final class AlertStore: Sendable {
 
     /// Checks and saves a search. The query must parse (its error is the reason); the webhook, when given, must
     /// be an `http` or `https` URL.
-    public func add(name: String, query: String, webhook: String?) throws(AlertError) -> Alert {
+    public func add(name: String, query: String, webhook: String?) async throws(AlertError) -> Alert {
         guard name.unicodeScalars.count <= 200, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
               case let name = name.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
             throw .invalid(field: "name", reason: "must be 1 to 200 characters, not only spaces, and no control characters")
@@ -166,7 +179,7 @@ public final class AlertStore: Sendable {
                 throw .invalid(field: "webhook", reason: "must be an http:// or https:// URL")
             }
         }
-        return try access { db in
+        return try await write { db in
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts") ?? 0
             guard count < Self.capacity else {
                 throw AlertError.invalid(field: "name", reason: "there are already \(Self.capacity) saved searches")
@@ -179,26 +192,26 @@ public final class AlertStore: Sendable {
         }
     }
 
-    public func alerts() throws(AlertError) -> [Alert] {
-        try access { db in try Row.fetchAll(db, sql: "SELECT * FROM alerts ORDER BY id").map(Self.alert) }
+    public func alerts() async throws(AlertError) -> [Alert] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM alerts ORDER BY id").map(Self.alert) }
     }
 
-    public func alert(id: Int64) throws(AlertError) -> Alert? {
-        try access { db in try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]).map(Self.alert) }
+    public func alert(id: Int64) async throws(AlertError) -> Alert? {
+        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]).map(Self.alert) }
     }
 
     /// Removes a saved search with its matches and pending calls; false when there was none.
     @discardableResult
-    public func remove(id: Int64) throws(AlertError) -> Bool {
-        try access { db in
+    public func remove(id: Int64) async throws(AlertError) -> Bool {
+        try await write { db in
             try db.execute(sql: "DELETE FROM alerts WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
     }
 
     /// A number that changes whenever anyone (serve, `marsad alerts`) changes the saved searches.
-    public func changeCount() throws(AlertError) -> Int {
-        try access { db in
+    public func changeCount() async throws(AlertError) -> Int {
+        try await read { db in
             try Int.fetchOne(db, sql: "SELECT coalesce(max(id), 0) * 1000003 + count(*) FROM alerts") ?? 0
         }
     }
@@ -206,76 +219,82 @@ public final class AlertStore: Sendable {
     // MARK: Matches
 
     /// The article id up to which articles have been matched (nil before the first match run).
-    public func cursor() throws(AlertError) -> Int64? {
-        try access { db in try Int64.fetchOne(db, sql: "SELECT value FROM cursor WHERE key = ?", arguments: [cursorKey]) }
+    public func cursor() async throws(AlertError) -> Int64? {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT value FROM cursor WHERE key = ?", arguments: [self.cursorKey]) }
     }
 
     /// Records the matches of a run over the articles up to `cursor`, and a webhook call for each match of an
     /// alert that has one, in one transaction. Returns the recorded matches (an alert deleted meanwhile, or a
     /// match already recorded, is skipped).
     @discardableResult
-    public func record(_ found: [(alertID: Int64, hit: SearchHit)], cursor: Int64) throws(AlertError) -> [AlertMatch] {
-        try access { db in
+    public func record(_ found: [(alertID: Int64, hit: SearchHit)], cursor: Int64) async throws(AlertError) -> [AlertMatch] {
+        try await write { db in
             let now = Date().timeIntervalSince1970
             var recorded: [AlertMatch] = []
             for (alertID, hit) in found {
                 guard let alert = try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [alertID])
                     .map(Self.alert) else { continue }
+                // Each article is matched once: the cursor moves in this same transaction.
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO matches (alert_id, article_id, title, path, source, published_at, snippet, matched_at)
+                    INSERT INTO matches (alert_id, article_id, title, path, source, published_at, snippet, matched_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [alertID, hit.id, hit.title, hit.path, hit.source, hit.publishedAt, hit.snippet, now])
-                guard db.changesCount > 0 else { continue }
                 let matchID = db.lastInsertedRowID
                 if let webhook = alert.webhook {
                     try db.execute(sql: "INSERT INTO deliveries (match_id, url, next_attempt_at) VALUES (?, ?, ?)",
                                    arguments: [matchID, webhook, now])
                 }
-                recorded.append(AlertMatch(id: matchID, alertID: alertID, alertName: alert.name, articleID: hit.id,
+                recorded.append(AlertMatch(id: matchID, alertID: alertID, alertName: alert.name, alertQuery: alert.query,
+                                           articleID: hit.id,
                                            title: hit.title, path: hit.path, source: hit.source,
                                            publishedAt: hit.publishedAt, snippet: hit.snippet,
                                            matchedAt: Self.iso8601(now)))
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES (?, ?)", arguments: [cursorKey, cursor])
+            try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES (?, ?)", arguments: [self.cursorKey, cursor])
             return recorded
         }
     }
 
     /// Sets the cursor without matching (a first start, or an index rebuilt from scratch).
-    public func setCursor(_ cursor: Int64) throws(AlertError) {
-        try access { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES (?, ?)", arguments: [cursorKey, cursor])
+    public func setCursor(_ cursor: Int64) async throws(AlertError) {
+        try await write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES (?, ?)", arguments: [self.cursorKey, cursor])
         }
     }
 
     /// An alert's matches, newest first.
-    public func matches(alertID: Int64, limit: Int, offset: Int = 0) throws(AlertError) -> [AlertMatch] {
-        try access { db in
+    public func matches(alertID: Int64, limit: Int, offset: Int = 0) async throws(AlertError) -> [AlertMatch] {
+        try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT m.*, a.name AS alert_name FROM matches m JOIN alerts a ON a.id = m.alert_id
+                SELECT m.*, a.name AS alert_name, a.query AS alert_query FROM matches m JOIN alerts a ON a.id = m.alert_id
                 WHERE m.alert_id = ? ORDER BY m.id DESC LIMIT ? OFFSET ?
                 """, arguments: [alertID, limit, offset]).map(Self.match)
         }
     }
 
     /// Matches of every alert recorded after match `after`, oldest first.
-    public func matches(after: Int64, limit: Int) throws(AlertError) -> [AlertMatch] {
-        try access { db in
+    public func matches(after: Int64, limit: Int) async throws(AlertError) -> [AlertMatch] {
+        try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT m.*, a.name AS alert_name FROM matches m JOIN alerts a ON a.id = m.alert_id
+                SELECT m.*, a.name AS alert_name, a.query AS alert_query FROM matches m JOIN alerts a ON a.id = m.alert_id
                 WHERE m.id > ? ORDER BY m.id LIMIT ?
                 """, arguments: [after, limit]).map(Self.match)
         }
     }
 
     /// The newest match id (0 when none).
-    public func latestMatchID() throws(AlertError) -> Int64 {
-        try access { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM matches") ?? 0 }
+    public func latestMatchID() async throws(AlertError) -> Int64 {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM matches") ?? 0 }
+    }
+
+    /// The number of matches of one alert.
+    public func matchCount(alertID: Int64) async throws(AlertError) -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM matches WHERE alert_id = ?", arguments: [alertID]) ?? 0 }
     }
 
     /// The number of matches of each alert.
-    public func matchCounts() throws(AlertError) -> [Int64: Int] {
-        try access { db in
+    public func matchCounts() async throws(AlertError) -> [Int64: Int] {
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT alert_id, count(*) AS n FROM matches GROUP BY alert_id")
                 .reduce(into: [:]) { $0[$1["alert_id"]] = $1["n"] }
         }
@@ -284,8 +303,8 @@ public final class AlertStore: Sendable {
     // MARK: Webhook calls
 
     /// Pending calls due by `now`, oldest first.
-    public func dueDeliveries(now: Double, limit: Int) throws(AlertError) -> [Delivery] {
-        try access { db in
+    public func dueDeliveries(now: Double, limit: Int) async throws(AlertError) -> [Delivery] {
+        try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT match_id, url, attempts FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?
                 ORDER BY next_attempt_at, match_id LIMIT ?
@@ -294,10 +313,10 @@ public final class AlertStore: Sendable {
     }
 
     /// The body of the call for a match: JSON naming the alert (with its exact search) and the article.
-    public func payload(matchID: Int64) throws(AlertError) -> [UInt8]? {
-        let found: (AlertMatch, Alert)? = try access { db in
+    public func payload(matchID: Int64) async throws(AlertError) -> [UInt8]? {
+        let found: (AlertMatch, Alert)? = try await read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT m.*, a.name AS alert_name FROM matches m JOIN alerts a ON a.id = m.alert_id WHERE m.id = ?
+                SELECT m.*, a.name AS alert_name, a.query AS alert_query FROM matches m JOIN alerts a ON a.id = m.alert_id WHERE m.id = ?
                 """, arguments: [matchID]) else { return nil }
             let match = Self.match(row)
             guard let alert = try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [match.alertID])
@@ -308,16 +327,16 @@ public final class AlertStore: Sendable {
         return try? Array(JSONEncoder.sorted.encode(WebhookPayload(match: match, alert: alert)))
     }
 
-    public func delivered(matchID: Int64) throws(AlertError) {
-        try access { db in
+    public func delivered(matchID: Int64) async throws(AlertError) {
+        try await write { db in
             try db.execute(sql: "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, last_error = NULL WHERE match_id = ?",
                            arguments: [matchID])
         }
     }
 
     /// Records a failed attempt: tried again at `retryAt`, or given up when it is nil.
-    public func failed(matchID: Int64, error: String, retryAt: Double?) throws(AlertError) {
-        try access { db in
+    public func failed(matchID: Int64, error: String, retryAt: Double?) async throws(AlertError) {
+        try await write { db in
             try db.execute(sql: """
                 UPDATE deliveries SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = coalesce(?, next_attempt_at)
                 WHERE match_id = ?
@@ -333,7 +352,8 @@ public final class AlertStore: Sendable {
     }
 
     static func match(_ row: Row) -> AlertMatch {
-        AlertMatch(id: row["id"], alertID: row["alert_id"], alertName: row["alert_name"], articleID: row["article_id"],
+        AlertMatch(id: row["id"], alertID: row["alert_id"], alertName: row["alert_name"], alertQuery: row["alert_query"],
+                   articleID: row["article_id"],
                    title: row["title"], path: row["path"], source: row["source"], publishedAt: row["published_at"],
                    snippet: row["snippet"], matchedAt: iso8601(row["matched_at"]))
     }

@@ -10,7 +10,9 @@ public import ServiceLifecycle
 ///
 /// Calls are read from ``AlertStore``'s `deliveries` table, where the matcher left them: matching never waits
 /// for a receiver, a slow or dead receiver only delays its own calls, and a restarted serve resumes the
-/// pending ones. At most ``concurrency`` calls run at once, each with a 10 s time limit.
+/// pending ones. At most ``concurrency`` calls run at once, each with a 10 s time limit; a call that is
+/// still running when another is due does not hold it up (the calls run in one rolling task group). Redirects
+/// are not followed: a webhook is the URL its owner gave.
 public struct WebhookSender: Service {
     let store: AlertStore
     let logger: Logger
@@ -36,36 +38,48 @@ public struct WebhookSender: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await self.sendDue()
-                try await Task.sleep(for: self.interval)
-            }
-        }
-    }
-
-    func sendDue() async {
-        let due: [Delivery]
-        do { due = try store.dueDeliveries(now: Date().timeIntervalSince1970, limit: Self.concurrency * 4) } catch {
-            logger.warning("cannot read the pending webhook calls: \(error)")
-            return
-        }
-        guard !due.isEmpty else { return }
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for delivery in due {
-                if running == Self.concurrency {
-                    await group.next()
-                    running -= 1
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Int64.self) { group in
+                var running = Set<Int64>()
+                while !Task.isCancelled {
+                    let due: [Delivery]
+                    do {
+                        due = try await store.dueDeliveries(now: Date().timeIntervalSince1970, limit: Self.concurrency * 4)
+                    } catch {
+                        logger.warning("cannot read the pending webhook calls: \(error)")
+                        due = []
+                    }
+                    for delivery in due where running.count < Self.concurrency && !running.contains(delivery.matchID) {
+                        running.insert(delivery.matchID)
+                        group.addTask { await self.send(delivery, client: client); return delivery.matchID }
+                    }
+                    // Collect the calls that finished, without waiting for the others.
+                    while let done = await Self.next(of: &group, within: interval) { running.remove(done) }
                 }
-                group.addTask { await self.send(delivery) }
-                running += 1
+                group.cancelAll()
             }
         }
+        try? await client.shutdown()
     }
 
-    func send(_ delivery: Delivery) async {
-        guard let body = try? store.payload(matchID: delivery.matchID) else { return }
+    /// The next finished call of `group`, or nil once `interval` has passed (or the group is empty).
+    static func next(of group: inout TaskGroup<Int64>, within interval: Duration) async -> Int64? {
+        if group.isEmpty {
+            try? await Task.sleep(for: interval)
+            return nil
+        }
+        let deadline = ContinuousClock.now + interval
+        // The group also gets a timer task, whose result (-1) ends the wait.
+        group.addTask { try? await Task.sleep(until: deadline); return -1 }
+        guard let done = await group.next(), done != -1 else { return nil }
+        return done
+    }
+
+    func send(_ delivery: Delivery, client: HTTPClient) async {
+        guard let body = try? await store.payload(matchID: delivery.matchID) else { return }
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
@@ -73,26 +87,28 @@ public struct WebhookSender: Service {
         request.body = .bytes(ByteBuffer(bytes: body))
         var failure: String?
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: Self.requestTimeout, logger: logger)
+            let response = try await client.execute(request, timeout: Self.requestTimeout, logger: logger)
             _ = try? await response.body.collect(upTo: 64 * 1024)
             if !(200..<300).contains(response.status.code) { failure = "the receiver answered \(response.status.code)" }
         } catch {
             failure = "\(error)"
         }
+        // Stopping: the call was cut short, not refused. It stays pending, as it was.
+        if Task.isCancelled { return }
         let attempts = delivery.attempts + 1
         do {
             if let failure {
                 onResult(false)
                 let giveUp = attempts >= Self.maximumAttempts
                 let retryAt = giveUp ? nil : Date().timeIntervalSince1970 + Self.backoff(afterFailures: attempts)
-                try store.failed(matchID: delivery.matchID, error: failure, retryAt: retryAt)
+                try await store.failed(matchID: delivery.matchID, error: failure, retryAt: retryAt)
                 let message = "webhook \(delivery.url) failed (attempt \(attempts) of \(Self.maximumAttempts)): \(failure)"
                     + (giveUp ? "; giving up" : "")
                 logger.log(level: giveUp ? .error : .warning, "\(message)",
                            metadata: ["event": giveUp ? "webhook_given_up" : "webhook_failed", "error": "\(failure)"])
             } else {
                 onResult(true)
-                try store.delivered(matchID: delivery.matchID)
+                try await store.delivered(matchID: delivery.matchID)
                 logger.debug("webhook \(delivery.url) delivered match #\(delivery.matchID)", metadata: ["event": "webhook_delivered"])
             }
         } catch {

@@ -8,9 +8,18 @@ import GRDB
 /// committed since a reader saw N. That is how `marsad serve` follows new articles from the index itself,
 /// whichever process (`marsad run` or `marsad ingest`) wrote them.
 extension ArticleIndex {
-    /// The newest article id (0 for an empty index).
+    /// The newest article id ever given (0 for an empty index): `AUTOINCREMENT`'s counter, which, unlike
+    /// `max(id)`, does not go back when the newest article is removed, so it only goes down when the index is
+    /// made anew.
     public func latestArticleID() async throws(IndexError) -> Int64 {
-        try await mapErrors { try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM articles") ?? 0 } }
+        try await mapErrors {
+            try await pool.read { db in
+                try Int64.fetchOne(db, sql: """
+                    SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0),
+                               coalesce((SELECT max(id) FROM articles), 0))
+                    """) ?? 0
+            }
+        }
     }
 
     /// Up to `limit` articles committed after id `after`, oldest first, with their analyzed terms.

@@ -158,7 +158,9 @@ struct QueryParser {
                 unit.negated = unit.negated != pendingNot
                 pendingNot = false
                 if pendingOr {
-                    if unit.negated { throw .invalidQuery("`OR -word` is not supported: exclude words outside an OR") }
+                    if unit.negated || groups[groups.count - 1].contains(where: \.negated) {
+                        throw .invalidQuery("`-word OR`, `OR -word` are not supported: exclude words outside an OR")
+                    }
                     groups[groups.count - 1].append(unit)
                     pendingOr = false
                 } else {

@@ -58,8 +58,8 @@ extension MarsadServer {
         Self.getAndHead(router, "/api/alerts") { _, _ in
             let store = try Self.alertService(alerts).store
             do {
-                let counts = try store.matchCounts()
-                return JSONResponse(["alerts": try store.alerts().map { AlertView(alert: $0, matches: counts[$0.id] ?? 0) }])
+                let counts = try await store.matchCounts()
+                return JSONResponse(["alerts": try await store.alerts().map { AlertView(alert: $0, matches: counts[$0.id] ?? 0) }])
             } catch let error as AlertError { throw Self.storeError(error) }
         }
         router.post("/api/alerts") { request, context in
@@ -73,7 +73,7 @@ extension MarsadServer {
                 throw APIError.badParameter("body", "must be JSON: {\"name\": \"…\", \"query\": \"…\", \"webhook\": \"http…\" (optional)}")
             }
             let alert: Alert
-            do { alert = try store.add(name: new.name, query: new.query, webhook: new.webhook) } catch let error as AlertError {
+            do { alert = try await store.add(name: new.name, query: new.query, webhook: new.webhook) } catch let error as AlertError {
                 throw Self.storeError(error)
             }
             var response = try JSONResponse(AlertView(alert: alert, matches: 0)).response(from: request, context: context)
@@ -90,15 +90,15 @@ extension MarsadServer {
             let store = try Self.alertService(alerts).store
             let id = try Self.alertID(context)
             do {
-                guard let alert = try store.alert(id: id) else { throw APIError.notFound("no alert #\(id)") }
-                return JSONResponse(AlertView(alert: alert, matches: try store.matchCounts()[id] ?? 0))
+                guard let alert = try await store.alert(id: id) else { throw APIError.notFound("no alert #\(id)") }
+                return JSONResponse(AlertView(alert: alert, matches: try await store.matchCount(alertID: id)))
             } catch let error as AlertError { throw Self.storeError(error) }
         }
         router.delete("/api/alerts/:id") { _, context in
             let store = try Self.alertService(alerts).store
             let id = try Self.alertID(context)
             let removed: Bool
-            do { removed = try store.remove(id: id) } catch let error as AlertError { throw Self.storeError(error) }
+            do { removed = try await store.remove(id: id) } catch let error as AlertError { throw Self.storeError(error) }
             guard removed else { throw APIError.notFound("no alert #\(id)") }
             return Response(status: .noContent)
         }
@@ -107,8 +107,8 @@ extension MarsadServer {
             let id = try Self.alertID(context)
             let paging = try PagingParameters(request.formParameters)
             do {
-                guard let alert = try store.alert(id: id) else { throw APIError.notFound("no alert #\(id)") }
-                let matches = try store.matches(alertID: id, limit: paging.limit, offset: paging.offset)
+                guard let alert = try await store.alert(id: id) else { throw APIError.notFound("no alert #\(id)") }
+                let matches = try await store.matches(alertID: id, limit: paging.limit, offset: paging.offset)
                 return JSONResponse(AlertMatches(alert: AlertView(alert: alert), matches: matches))
             } catch let error as AlertError { throw Self.storeError(error) }
         }
@@ -118,9 +118,9 @@ extension MarsadServer {
                   let id = Self.positiveID(file.dropLast(5)) else { throw APIError.notFound("no such feed") }
             let alert: Alert, matches: [AlertMatch]
             do {
-                guard let found = try store.alert(id: id) else { throw APIError.notFound("no alert #\(id)") }
+                guard let found = try await store.alert(id: id) else { throw APIError.notFound("no alert #\(id)") }
                 alert = found
-                matches = try store.matches(alertID: id, limit: Self.feedSize)
+                matches = try await store.matches(alertID: id, limit: Self.feedSize)
             } catch let error as AlertError { throw Self.storeError(error) }
             let base = Self.baseURL(request, publicURL: publicURL)
             let hits = matches.map { match in
@@ -149,7 +149,7 @@ extension MarsadServer {
             var saved: Int?
             if case .success(let service) = alerts {
                 streams += await service.streams.count
-                saved = try? service.store.alerts().count
+                saved = try? await service.store.alerts().count
             }
             let body = metrics.exposition(index: status, streams: streams, alerts: saved, database: database)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -209,14 +209,15 @@ struct AlertStream {
     func response(closed: EventLoopFuture<Void>) async throws -> Response {
         let store = service.store
         let start: Int64
-        do { start = try store.latestMatchID() } catch { throw MarsadServer.storeError(error) }
+        do { start = try await store.latestMatchID() } catch { throw MarsadServer.storeError(error) }
         let subscription = try await service.streams.subscribe(start: start)
         closed.whenComplete { _ in subscription.end() }
         let stream = self
         return Response(status: .ok, headers: EventStream.headers, body: ResponseBody { writer in
             do {
                 try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
-                var sent = try await stream.send(after: stream.lastEventID ?? subscription.start, writer: &writer)
+                var sent = try await stream.send(after: min(stream.lastEventID ?? subscription.start, subscription.start),
+                                                 writer: &writer)
                 for await tick in subscription.ticks {
                     if tick.latest > sent { sent = try await stream.send(after: sent, writer: &writer) }
                     if tick.keepAlive { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
@@ -236,13 +237,11 @@ struct AlertStream {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         while true {
-            let page = try service.store.matches(after: cursor, limit: EventStream.pageSize)
+            let page = try await service.store.matches(after: cursor, limit: EventStream.pageSize)
             guard let last = page.last else { return cursor }
             var text = ""
             for match in page {
-                let alert = try service.store.alert(id: match.alertID)
-                let event = Event(id: match.id, alertID: match.alertID, alertName: match.alertName,
-                                  search: alert?.search ?? "",
+                let event = Event(id: match.id, alertID: match.alertID, alertName: match.alertName, search: match.search,
                                   article: .init(id: match.articleID, title: match.title, path: match.path,
                                                  source: match.source, publishedAt: match.publishedAt,
                                                  snippet: match.snippet))

@@ -51,10 +51,10 @@ public actor AlertService: Service {
 
     public func run() async throws {
         let subscription = try await feed.follow()
-        latestMatch = (try? store.latestMatchID()) ?? 0
-        if (try? store.cursor()) ?? nil == nil {
+        latestMatch = (try? await store.latestMatchID()) ?? 0
+        if (try? await store.cursor()) ?? nil == nil {
             // A new alert state: saved searches match what is committed from now on, not the whole index.
-            try? store.setCursor(subscription.start)
+            try? await store.setCursor(subscription.start)
         }
         await cancelWhenGracefulShutdown {
             await self.match(upTo: subscription.start)
@@ -68,9 +68,9 @@ public actor AlertService: Service {
     }
 
     /// Reloads the saved searches when they changed.
-    func reload() {
-        guard let change = try? store.changeCount(), change != loaded else { return }
-        guard let alerts = try? store.alerts() else { return }
+    func reload() async {
+        guard let change = try? await store.changeCount(), change != loaded else { return }
+        guard let alerts = try? await store.alerts() else { return }
         var next = Percolator<Int64>()
         var parsed: [Int64: SearchQuery] = [:]
         for alert in alerts {
@@ -89,17 +89,17 @@ public actor AlertService: Service {
 
     /// Matches the articles after the cursor, up to `latest`, a page at a time.
     func match(upTo latest: Int64) async {
-        reload()
-        guard var cursor = (try? store.cursor()) ?? nil else { return }
+        await reload()
+        guard var cursor = (try? await store.cursor()) ?? nil else { return }
         if latest < cursor {
             // The index was rebuilt from scratch: its ids started again.
             logger.notice("the index's newest article (#\(latest)) is older than the alert cursor (#\(cursor)): starting again from it")
-            try? store.setCursor(latest)
+            try? await store.setCursor(latest)
             return
         }
         if percolator.count == 0 {
             // Nothing to match: the articles need not be read, only passed.
-            if cursor != latest { try? store.setCursor(latest) }
+            if cursor != latest { try? await store.setCursor(latest) }
             return
         }
         while cursor < latest {
@@ -121,7 +121,7 @@ public actor AlertService: Service {
                 }
             }
             do {
-                let recorded = try store.record(found, cursor: last.id)
+                let recorded = try await store.record(found, cursor: last.id)
                 if let newest = recorded.last {
                     latestMatch = newest.id
                     onMatches(recorded.count)

@@ -86,7 +86,12 @@ public actor ArticleFeed: Service {
     private func poll() async {
         do {
             let newest = try await index.withReader { try await $0.latestArticleID() }
-            latest = max(latest ?? 0, newest)
+            if let latest, newest < latest {
+                logger.notice("the index's newest article is #\(newest), before #\(latest): it was rebuilt; following it from there",
+                              metadata: ["event": "feed_resumed"])
+                await streams.endAll()
+            }
+            latest = newest
             if unavailable {
                 unavailable = false
                 logger.notice("the index can be read again: following new articles", metadata: ["event": "feed_resumed"])

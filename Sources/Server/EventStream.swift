@@ -79,8 +79,10 @@ struct EventStream {
 
     private func run(_ subscription: TickBroadcast.Subscription, writer: inout any ResponseBodyWriter) async throws {
         try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
-        var sent = lastEventID ?? subscription.start
-        // A resumed stream catches up with what it missed before it waits for anything new.
+        // A resumed stream catches up with what it missed before it waits for anything new. An id past the
+        // newest is from before the index was rebuilt (the feed then ends every stream, and clients come back
+        // with their last id): the stream goes on from the newest.
+        var sent = min(lastEventID ?? subscription.start, subscription.start)
         sent = try await send(after: sent, through: subscription.start, writer: &writer)
         for await tick in subscription.ticks {
             if tick.latest > sent {

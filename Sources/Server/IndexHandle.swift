@@ -28,12 +28,17 @@ public actor IndexHandle {
         }
     }
 
-    /// Runs `body` on the open index. An index error is a 503 with its reason, and the index is closed, since
-    /// the error may mean it was replaced or upgraded: the next request opens it again.
+    /// Runs `body` on the open index. An index error is a 503 with its reason. When the error may mean the file
+    /// was replaced, upgraded or rebuilt, the index is also closed, and the next request opens it again; a
+    /// search that timed out, a busy database or a bad query leave it open (closing waits for every read in
+    /// progress, so one slow query must not stall the others).
     public nonisolated func withReader<T: Sendable>(_ body: (any ArticleReading) async throws -> T) async throws -> T {
         let reader = try await self.reader()
         do { return try await body(reader) } catch let error as IndexError {
-            await close()
+            switch error {
+            case .timedOut, .busy, .invalidQuery, .diskFull: break
+            default: await close()
+            }
             throw Self.unavailable(error)
         }
     }

@@ -156,9 +156,15 @@ public struct MarsadServer: Sendable {
                 do { results = try await reader.search(query, options: options) } catch IndexError.invalidQuery(let message) {
                     throw APIError.badParameter("q", message)
                 }
-                let facets = results.total == 0 ? SearchFacets()
-                    : try await reader.facets(query, options: options, limit: SearchParameters.facetLimit)
-                return (results, facets)
+                // One time limit for the whole request: the facet count gets what the search left.
+                guard results.total > 0 else { return (results, SearchFacets()) }
+                let left = timeout - (ContinuousClock.now - start)
+                guard left > .zero else {
+                    throw IndexError.timedOut("the search took longer than \(timeout) and was stopped: narrow it down")
+                }
+                var rest = options
+                rest.timeout = left
+                return (results, try await reader.facets(query, options: rest, limit: SearchParameters.facetLimit))
             }
             let took = Double((ContinuousClock.now - start) / .microseconds(1)) / 1000
             return JSONResponse(SearchResponse(results: results, tookMS: took, analyzedQuery: query.matchExpression,
@@ -322,7 +328,7 @@ public struct MarsadRequestContext: RequestContext {
     }
 
     static func isLocal(_ address: SocketAddress?) -> Bool {
-        guard let address else { return true }
+        guard let address else { return false }
         if address.pathname != nil { return true }
         guard let ip = address.ipAddress else { return false }
         return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")

@@ -51,7 +51,8 @@ struct TokenMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let path = request.uri.path
+        // The route the router matched, not the raw path: `//api/search` and `/metrics/` reach the same routes.
+        let path = context.endpointPath ?? Self.normalized(request.uri.path)
         if path == "/metrics" {
             if context.isLocalClient { return try await next(request, context) }
             guard let token else { throw APIError.forbidden("/metrics answers clients on this machine only (or give serve a token)") }
@@ -63,6 +64,11 @@ struct TokenMiddleware: RouterMiddleware {
             throw APIError.unauthorized
         }
         return try await next(request, context)
+    }
+
+    /// `path` with runs of `/` collapsed and no trailing `/`, as the router reads it.
+    static func normalized(_ path: String) -> String {
+        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
     }
 
     static func offered(_ request: Request, allowQuery: Bool) -> [UInt8] {
@@ -110,14 +116,14 @@ struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if request.method == .head, let allowed = Self.methods(request.uri.path), allowed.contains(.get),
-           !request.uri.path.hasSuffix("/stream") {
+        let path = TokenMiddleware.normalized(request.uri.path)
+        if request.method == .head, let allowed = Self.methods(path), allowed.contains(.get), !path.hasSuffix("/stream") {
             // HEAD is GET without the body (RFC 9110 §9.3.2): the same status and headers.
             var response = try await next(request, context)
             response.body = .init()
             return response
         }
-        if let allowed = Self.methods(request.uri.path), !allowed.contains(request.method) {
+        if let allowed = Self.methods(path), !allowed.contains(request.method) {
             throw APIError.methodNotAllowed(request.method, allowed: allowed)
         }
         return try await next(request, context)

@@ -27,6 +27,8 @@ public actor TickBroadcast {
     private var subscribers: [Int: AsyncStream<Tick>.Continuation] = [:]
     private var nextID = 0
     private var finished = false
+    /// The newest id published so far.
+    private var published: Int64 = 0
 
     public init(capacity: Int) {
         self.capacity = capacity
@@ -36,13 +38,26 @@ public actor TickBroadcast {
 
     public func subscribe(start: Int64) throws(APIError) -> Subscription {
         guard !finished else { throw .unavailable("the server is shutting down") }
+        if subscribers.count >= capacity { sweep() }
         guard subscribers.count < capacity else {
             throw .unavailable("too many open streams (\(capacity)); try again later")
         }
         let (ticks, continuation) = AsyncStream.makeStream(of: Tick.self, bufferingPolicy: .bufferingNewest(1))
         nextID += 1
         subscribers[nextID] = continuation
+        // A tick published between the caller's reading of `start` and now would otherwise wait for the next.
+        if published > start { continuation.yield(Tick(latest: published, keepAlive: false)) }
         return Subscription(id: nextID, start: start, ticks: ticks, continuation: continuation)
+    }
+
+    /// Drops the subscriptions whose stream has ended (its connection closed before its reader ever ran, so it
+    /// could not unsubscribe): a tick of the newest id, which a live subscriber takes as nothing new.
+    private func sweep() {
+        for (id, continuation) in subscribers {
+            if case .terminated = continuation.yield(Tick(latest: published, keepAlive: false)) {
+                subscribers[id] = nil
+            }
+        }
     }
 
     /// Ends a subscription: its holder calls this when it stops reading.
@@ -51,7 +66,18 @@ public actor TickBroadcast {
     }
 
     public func publish(_ tick: Tick) {
-        for continuation in subscribers.values { continuation.yield(tick) }
+        published = tick.latest
+        for (id, continuation) in subscribers {
+            if case .terminated = continuation.yield(tick) { subscribers[id] = nil }
+        }
+    }
+
+    /// Ends every subscription; new ones are taken. (The index was rebuilt and its ids started again: the
+    /// clients reconnect, and their `Last-Event-ID`, past the newest id, is read as the newest.)
+    public func endAll() {
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers.removeAll()
+        published = 0
     }
 
     /// Ends every subscription and refuses new ones.

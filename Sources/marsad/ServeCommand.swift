@@ -108,7 +108,7 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// `marsad alerts`: the saved searches that `marsad serve` matches every new article against.
-struct Alerts: ParsableCommand {
+struct Alerts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add, list and remove saved searches (alerts) in serve's state folder.",
         discussion: """
@@ -134,7 +134,7 @@ struct Alerts: ParsableCommand {
         }
     }
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Save a search: NAME and QUERY (the search syntax).")
         @OptionGroup var location: Location
         @Argument var name: String
@@ -144,23 +144,23 @@ struct Alerts: ParsableCommand {
         @Flag(help: "Print the saved search as JSON.")
         var json = false
 
-        func run() throws {
+        func run() async throws {
             let alert: Alert
-            do { alert = try location.open().add(name: name, query: query, webhook: webhook) } catch let error as AlertError {
+            do { alert = try await location.open().add(name: name, query: query, webhook: webhook) } catch let error as AlertError {
                 throw CLIError(error.description)
             }
             if json { try printJSON(alert) } else { print("saved alert #\(alert.id): \(alert.name) — \(alert.query)") }
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the saved searches.")
         @OptionGroup var location: Location
         @Flag(help: "Print JSON (an array of saved searches).")
         var json = false
 
-        func run() throws {
-            let (alerts, counts) = try Self.read(location.open())
+        func run() async throws {
+            let (alerts, counts) = try await Self.read(location.open())
             if json { return try printJSON(alerts) }
             if alerts.isEmpty { print("no saved searches") }
             for alert in alerts {
@@ -169,19 +169,19 @@ struct Alerts: ParsableCommand {
             }
         }
 
-        static func read(_ store: AlertStore) throws -> ([Alert], [Int64: Int]) {
-            do { return (try store.alerts(), try store.matchCounts()) } catch { throw CLIError(error.description) }
+        static func read(_ store: AlertStore) async throws -> ([Alert], [Int64: Int]) {
+            do { return (try await store.alerts(), try await store.matchCounts()) } catch { throw CLIError(error.description) }
         }
     }
 
-    struct Remove: ParsableCommand {
+    struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a saved search (and its matches) by id.")
         @OptionGroup var location: Location
         @Argument var id: Int64
 
-        func run() throws {
+        func run() async throws {
             let removed: Bool
-            do { removed = try location.open().remove(id: id) } catch let error as AlertError { throw CLIError(error.description) }
+            do { removed = try await location.open().remove(id: id) } catch let error as AlertError { throw CLIError(error.description) }
             guard removed else { throw CLIError("no alert #\(id)") }
             print("removed alert #\(id)")
         }

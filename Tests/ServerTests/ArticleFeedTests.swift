@@ -49,7 +49,7 @@ struct ArticleFeedTests {
     func capacity() async throws {
         let broadcast = TickBroadcast(capacity: 2)
         let first = try await broadcast.subscribe(start: 0)
-        _ = try await broadcast.subscribe(start: 0)
+        let second = try await broadcast.subscribe(start: 0)
         await #expect(throws: APIError.self) { try await broadcast.subscribe(start: 0) }
         do {
             _ = try await broadcast.subscribe(start: 0)
@@ -59,7 +59,13 @@ struct ArticleFeedTests {
         first.end()
         await broadcast.unsubscribe(first.id)
         #expect(await broadcast.count == 1)
-        _ = try await broadcast.subscribe(start: 0)
+        let third = try await broadcast.subscribe(start: 0)
+        // A subscription whose stream ended without unsubscribing (its connection closed before its reader
+        // ran) is swept when the cap is reached.
+        third.end()
+        let fourth = try await broadcast.subscribe(start: 0)
+        #expect(await broadcast.count == 2)
+        _ = (second, fourth)
         await broadcast.finish()
         await #expect(throws: APIError.self) { try await broadcast.subscribe(start: 0) }
     }

@@ -12,12 +12,13 @@ import TestSupport
 /// client on a real index of the seeds.
 @Suite("Feeds, alerts and metrics")
 struct FeedAndAlertTests {
-    func withServer(_ body: @Sendable (any TestClientProtocol, MarsadServer) async throws -> Void) async throws {
+    func withServer(_ mode: TestingSetup = .router,
+                    _ body: @Sendable (any TestClientProtocol, MarsadServer) async throws -> Void) async throws {
         try await withTemporaryDirectory { dir in
             let db = try await ServerTests.seededIndex(dir)
             let server = MarsadServer(configuration: .init(database: db, stateDirectory: dir + "/state"))
-            let app = Application(router: server.router())
-            try await app.test(.router) { client in try await body(client, server) }
+            let app = Application(router: server.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(mode) { client in try await body(client, server) }
             await server.index.close()
         }
     }
@@ -150,29 +151,29 @@ struct FeedAndAlertTests {
             let db = dir + "/m.db"
             let index = try ArticleIndex(path: db)
             let store = try AlertStore(directory: dir + "/state")
-            try store.setCursor(0)
-            for k in 0..<997 { _ = try store.add(name: "غائب \(k)", query: "كلمةغائبة\(k)", webhook: nil) }
-            let all = try store.add(name: "التحالف", query: "التحالف", webhook: "http://127.0.0.1:9/hook")
-            let one = try store.add(name: "الكاظمي", query: "الكاظمي", webhook: nil)
-            let prefix = try store.add(name: "رومانوس*", query: "title:العراق OR رومانوس*", webhook: nil)
+            try await store.setCursor(0)
+            for k in 0..<997 { _ = try await store.add(name: "غائب \(k)", query: "كلمةغائبة\(k)", webhook: nil) }
+            let all = try await store.add(name: "التحالف", query: "التحالف", webhook: "http://127.0.0.1:9/hook")
+            let one = try await store.add(name: "الكاظمي", query: "الكاظمي", webhook: nil)
+            let prefix = try await store.add(name: "رومانوس*", query: "title:العراق OR رومانوس*", webhook: nil)
             _ = await Ingestor(store: index).ingest([seedsDirectory])
             let handle = IndexHandle(location: db)
             let service = AlertService(store: store, index: handle, feed: ArticleFeed(index: handle), capacity: 10,
                                        logger: .init(label: "test"))
             await service.match(upTo: try await index.latestArticleID())
             #expect(await service.count == 1_000)
-            let counts = try store.matchCounts()
+            let counts = try await store.matchCounts()
             #expect(counts[all.id] == 5)
             #expect(counts[one.id] == 1)
             let expected = try await index.search(SearchQuery(prefix.query), options: SearchOptions(limit: 10)).total
             #expect(counts[prefix.id] == expected)
             #expect(counts.count == 3)
-            #expect(try store.cursor() == 5)
+            #expect(try await store.cursor() == 5)
             // Calls are queued for the alert with a webhook only.
-            #expect(try store.dueDeliveries(now: Date().timeIntervalSince1970 + 1, limit: 100).count == 5)
+            #expect(try await store.dueDeliveries(now: Date().timeIntervalSince1970 + 1, limit: 100).count == 5)
             // Matching again changes nothing: each article is matched once.
             await service.match(upTo: 5)
-            #expect(try store.matchCounts() == counts)
+            #expect(try await store.matchCounts() == counts)
             try index.close()
             await handle.close()
         }
@@ -180,7 +181,8 @@ struct FeedAndAlertTests {
 
     @Test("/metrics is Prometheus text with the index's figures, HTTP requests by route, and process figures")
     func metrics() async throws {
-        try await withServer { client, _ in
+        // Live, on a loopback port: /metrics answers local clients only, and only a real connection has an address.
+        try await withServer(.live) { client, _ in
             _ = try await ServerTests.get(client, "/api/articles/1")
             _ = try await ServerTests.get(client, "/api/articles/999")
             let response = try await ServerTests.get(client, "/metrics")

@@ -151,6 +151,15 @@ struct ServerTests {
             let right = try await Self.get(client, "/api/status", headers: [.authorization: "Bearer " + token])
             #expect(right.status == .ok)
             #expect(try await Self.get(client, "/healthz").status == .ok)
+            // The router reads `//api/status` and `/api/status/` as the route: so does the token check.
+            for odd in ["//api/status", "/api/status/", "//api//search?q=x", "/feeds//search.atom"] {
+                #expect(try await Self.get(client, odd).status == .unauthorized, "\(odd)")
+            }
+            let viaQuery = try await Self.get(client, "/api/status?token=" + token)
+            #expect(viaQuery.status == .unauthorized || viaQuery.status == .badRequest, "?token= is for /feeds only")
+            #expect(try await Self.get(client, "/feeds/search.atom?token=" + token).status == .ok)
+            // A client with no address (the router's test client) is not "on this machine" for /metrics.
+            #expect(try await Self.get(client, "/metrics").status == .unauthorized)
         }
     }
 

@@ -13,7 +13,8 @@ public actor WorkQueue {
     private var pending = Deque<String>()
     private var queued = Set<PathKey>()
     private var inFlight = Set<PathKey>()
-    private var dirty = Set<PathKey>()
+    /// Paths in flight that an event named again, with when it did.
+    private var dirty: [PathKey: ContinuousClock.Instant] = [:]
     private var waiters = Deque<CheckedContinuation<String?, Never>>()
     private var closed = false
     /// When each path waiting or in flight was first queued: for the drop-to-searchable latency.
@@ -36,7 +37,7 @@ public actor WorkQueue {
         let key = PathKey(path)
         if queuedSince[key] == nil { queuedSince[key] = .now }
         if inFlight.contains(key) {
-            dirty.insert(key)
+            if dirty[key] == nil { dirty[key] = .now }
         } else if queued.insert(key).inserted {
             if let waiter = waiters.popFirst() {
                 queued.remove(key)
@@ -84,7 +85,10 @@ public actor WorkQueue {
         let key = PathKey(path)
         inFlight.remove(key)
         let waited = queuedSince.removeValue(forKey: key).map { ContinuousClock.now - $0 }
-        if dirty.remove(key) != nil { enqueue(path) }
+        if let dirtied = dirty.removeValue(forKey: key) {
+            enqueue(path)
+            queuedSince[key] = dirtied  // its wait began with the event that dirtied it
+        }
         return waited
     }
 
