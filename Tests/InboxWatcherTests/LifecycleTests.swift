@@ -105,7 +105,9 @@ extension WatcherIntegration {
             for await batch in watcher.events() { events += batch }
             #expect(watcher.eventsDroppedForSlowConsumer > 0)
             #expect(events.contains(.overflow))
-            #expect(events.filter { !$0.isOverflow }.count <= 10)
+            // At most the limit was held before the overflow marker took the place of the rest. (What the reader
+            // thread hands over as it stops may follow the marker: the consumer has emptied the queue by then.)
+            #expect(events.prefix { !$0.isOverflow }.count <= 10)
             #expect(events.last == .overflow || events.contains(.fileWritten(base + "/last.txt")))
         }
     }
