@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // Byte-exact paths: keys that compare bytes (NFC and NFD names are two files), names that are not
@@ -106,11 +107,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
-        // `marsad serve`: the HTTP API (Hummingbird 2) over a read-only index.
+        // The HTML pages: templates (swift-mustache) and static files, embedded by scripts/gen-web-assets.
+        .target(
+            name: "WebPages",
+            dependencies: [
+                "Alerts", "ArticleIndex",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            exclude: ["Templates", "Static"],
+            swiftSettings: strict),
+        // `marsad serve`: the HTTP API (Hummingbird 2) over a read-only index, and the pages.
         .target(
             name: "Server",
             dependencies: [
-                "Alerts", "ArabicText", "ArticleIndex", "Articles", "Daemon", "FilePaths", "Ingestion",
+                "Alerts", "ArabicText", "WebPages", "ArticleIndex", "Articles", "Daemon", "FilePaths", "Ingestion",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 public import Alerts
 import ArticleIndex
+import WebPages
 import Daemon
 import Foundation
 import HTTPTypes
@@ -64,6 +65,8 @@ public struct MarsadServer: Sendable {
     public let index: IndexHandle
     public let feed: ArticleFeed
     public let metrics = ServerMetrics()
+    /// The HTML pages.
+    let pages = Pages()
     /// The saved searches, or why they cannot be kept (the alert routes then answer 503 with it).
     public let alerts: Result<AlertService, AlertError>
     let logger: Logger
@@ -104,6 +107,7 @@ public struct MarsadServer: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MethodMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: Self.maximumBodySize))
         router.add(middleware: TokenMiddleware(token: configuration.token.map { Array($0.utf8) }))
@@ -113,6 +117,7 @@ public struct MarsadServer: Sendable {
         addFeedRoutes(router)
         addAlertRoutes(router)
         addMetricsRoute(router)
+        addPageRoutes(router)
         return router
     }
 

@@ -75,6 +75,8 @@ struct TokenMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             return Array(header.utf8.dropFirst(7))
         }
+        // The pages' login cookie (HttpOnly, SameSite=Strict): what their script's requests carry.
+        if let cookie = MarsadServer.cookie(request, MarsadServer.tokenCookie) { return Array(cookie.utf8) }
         if allowQuery, let query = request.formParameters.first(where: { $0.key == "token" }) {
             return Array(query.value.utf8)
         }
@@ -102,13 +104,17 @@ struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
         case "/healthz", "/readyz", "/metrics", "/api/search", "/api/status", "/api/stream", "/feeds/search.atom",
              "/api/alerts/stream":
             return [.get]
-        case "/api/alerts":
+        case "/api/alerts", "/alerts", "/login":
             return [.get, .post]
+        case "/", "/status":
+            return [.get]
         default:
             if path.hasPrefix("/api/alerts/") {
                 return path.hasSuffix("/matches") ? [.get] : [.get, .delete]
             }
-            if path.hasPrefix("/api/articles/") || path.hasPrefix("/feeds/alerts/") { return [.get] }
+            if path.hasPrefix("/api/articles/") || path.hasPrefix("/feeds/alerts/") || path.hasPrefix("/articles/")
+                || path.hasPrefix("/static/") { return [.get] }
+            if path.hasPrefix("/alerts/") && path.hasSuffix("/delete") { return [.post] }
             return nil
         }
     }

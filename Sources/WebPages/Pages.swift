@@ -1,0 +1,232 @@
+public import Alerts
+public import ArticleIndex
+import Foundation
+import Mustache
+
+/// The HTML pages of `marsad serve`, rendered from the templates in `Templates/` (embedded in the binary by
+/// `scripts/gen-web-assets`) with swift-mustache. Every value from an article reaches the page escaped by
+/// ``HTML/escape(_:)`` (the templates' `MARSAD_HTML` content type), never as markup; the one pre-built
+/// fragment, a snippet with its `<mark>`s, is built from escaped pieces.
+public struct Pages: Sendable {
+    let library: MustacheLibrary
+    public let version: String
+
+    /// The escaping of ``HTML``, registered under the name the templates' pragma gives.
+    struct ScalarHTML: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTML.escape(text) }
+    }
+
+    public init(version: String = "1") {
+        MustacheContentTypes.register(ScalarHTML(), named: "MARSAD_HTML")
+        var library = MustacheLibrary()
+        for (name, text) in EmbeddedAssets.templates {
+            // The templates are part of the binary and tested: one that does not parse is a build mistake.
+            do { try library.register(text, named: name) } catch { preconditionFailure("template \(name): \(error)") }
+        }
+        self.library = library
+        self.version = version
+    }
+
+    /// A static file (`marsad.css`, `marsad.js`) and its content type, or nil.
+    public static func asset(_ name: String) -> (body: String, contentType: String)? {
+        guard let body = EmbeddedAssets.files[name] else { return nil }
+        let type = name.hasSuffix(".css") ? "text/css; charset=utf-8"
+            : name.hasSuffix(".js") ? "text/javascript; charset=utf-8" : "application/octet-stream"
+        return (body, type)
+    }
+
+    func render(_ template: String, _ values: [String: Any]) -> String {
+        var values = values
+        values["version"] = version
+        return library.render(values, withTemplate: template) ?? ""
+    }
+
+    // MARK: The search page
+
+    /// What the search page shows.
+    public struct Search: Sendable {
+        public var query: String?
+        public var source: String?
+        public var since: String?
+        public var until: String?
+        public var offset: Int
+        public var limit: Int
+        public var results: SearchResults?
+        public var facets: SearchFacets?
+        public var error: String?
+
+        public init(query: String?, source: String?, since: String?, until: String?, offset: Int, limit: Int,
+                    results: SearchResults?, facets: SearchFacets?, error: String?) {
+            self.query = query
+            self.source = source
+            self.since = since
+            self.until = until
+            self.offset = offset
+            self.limit = limit
+            self.results = results
+            self.facets = facets
+            self.error = error
+        }
+
+        /// The page's URL with some parameters changed (nil removes one).
+        func link(_ changes: [String: String?]) -> String {
+            var items: [(String, String)] = []
+            var current: [String: String?] = ["q": query, "source": source, "since": since, "until": until,
+                                              "offset": offset > 0 ? String(offset) : nil]
+            for (key, value) in changes { current[key] = value }
+            for key in ["q", "source", "since", "until", "offset"] {
+                if let value = current[key] ?? nil, !value.isEmpty { items.append((key, value)) }
+            }
+            let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+            return "/?" + items.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+                .joined(separator: "&")
+        }
+    }
+
+    /// Pages go this far into the results at most (the API's offset limit).
+    static let maximumOffset = 10_000
+
+    public func search(_ page: Search) -> String {
+        var values: [String: Any] = ["query": page.query ?? "", "filterSource": page.source as Any,
+                                     "filterSince": page.since as Any, "filterUntil": page.until as Any]
+        if let error = page.error { values["error"] = error }
+        if let results = page.results {
+            let found = results.total > 0
+            values["hasResults"] = found
+            values["noResults"] = !found && page.error == nil
+            let total = results.totalIsExact ? "\(results.total) نتيجة" : "أكثر من \(results.total) نتيجة"
+            values["totalText"] = total
+            values["windowed"] = results.ranked < results.total
+            values["ranked"] = results.ranked
+            values["firstNumber"] = page.offset + 1
+            let filters = [page.source.map { "المصدر: \($0)" }, page.since.map { "منذ \($0)" },
+                           page.until.map { "حتى \($0)" }].compactMap { $0 }
+            if !filters.isEmpty {
+                values["filters"] = filters.joined(separator: "، ")
+                values["clearLink"] = page.link(["source": nil, "since": nil, "until": nil, "offset": nil])
+            }
+            values["hits"] = results.hits.map { hit -> [String: Any] in
+                var item: [String: Any] = ["id": hit.id, "title": hit.title, "path": hit.path,
+                                           "snippetHTML": HTML.marked(hit.snippet, highlights: hit.highlights)]
+                if let source = hit.source { item["source"] = source }
+                if let published = hit.publishedAt, let arabic = ArabicDate.day(published) {
+                    item["published"] = ["iso": String(published.prefix(10)), "arabic": arabic]
+                }
+                return item
+            }
+            if page.offset > 0 {
+                values["previous"] = page.link(["offset": page.offset - page.limit > 0 ? String(page.offset - page.limit) : nil])
+            }
+            if page.offset + page.limit < results.total && page.offset + page.limit <= Self.maximumOffset {
+                values["next"] = page.link(["offset": String(page.offset + page.limit)])
+            }
+        }
+        if let facets = page.facets {
+            let sources = facets.source.prefix(12).map { count -> [String: Any] in
+                ["value": count.value, "count": count.count, "selected": count.value == page.source,
+                 "link": page.link(["source": count.value == page.source ? nil : count.value, "offset": nil])]
+            }
+            values["sources"] = sources
+            values["hasSources"] = !sources.isEmpty
+            // By day when the matches span a month or less, else by month.
+            let byMonth = Set(facets.published.map { $0.day.prefix(7) }).count > 1 && facets.published.count > 31
+            var buckets: [(key: String, label: String, count: Int, since: String, until: String)] = []
+            if byMonth {
+                var months: [String: Int] = [:]
+                for day in facets.published { months[String(day.day.prefix(7)), default: 0] += day.count }
+                buckets = months.sorted { $0.key < $1.key }.map {
+                    ($0.key, ArabicDate.month($0.key) ?? $0.key, $0.value, $0.key + "-01", $0.key)
+                }
+            } else {
+                buckets = facets.published.map { ($0.day, ArabicDate.day($0.day) ?? $0.day, $0.count, $0.day, $0.day) }
+            }
+            let most = max(1, buckets.map(\.count).max() ?? 1)
+            values["days"] = buckets.map { bucket -> [String: Any] in
+                ["label": bucket.label, "count": bucket.count, "share": max(2, bucket.count * 100 / most),
+                 "link": page.link(["since": bucket.since, "until": bucket.until, "offset": nil])]
+            }
+            values["hasDays"] = !buckets.isEmpty
+            values["facetsExact"] = facets.exact
+            values["facetCount"] = facets.counted
+        }
+        return render("search", values)
+    }
+
+    // MARK: One article
+
+    public func article(_ stored: StoredArticle, similar: [SearchHit]) -> String {
+        let a = stored.article
+        var values: [String: Any] = ["id": stored.id, "title": a.title, "titleDerived": a.titleDerived,
+                                     "path": stored.path, "lead": a.lead, "paragraphs": a.paragraphs]
+        if let source = a.source { values["source"] = source }
+        if let published = a.publishedAt, let arabic = ArabicDate.day(published) {
+            values["published"] = ["iso": published, "arabic": arabic]
+        }
+        if let updated = a.updatedAt, let arabic = ArabicDate.day(updated) { values["updated"] = ["iso": updated, "arabic": arabic] }
+        values["quotes"] = a.quotes.map { ["text": $0.text, "speaker": $0.speaker as Any] }
+        values["hasQuotes"] = !a.quotes.isEmpty
+        values["captions"] = a.captions.map { ["text": $0.text, "credit": $0.credit as Any] }
+        values["hasCaptions"] = !a.captions.isEmpty
+        values["related"] = a.related
+        values["hasRelated"] = !a.related.isEmpty
+        values["posts"] = a.embeddedPosts.map { ["text": $0.text, "author": $0.author as Any, "handle": $0.handle as Any,
+                                                 "date": $0.date ?? ""] }
+        values["hasPosts"] = !a.embeddedPosts.isEmpty
+        values["dates"] = a.datesMentioned.map { ["date": $0.date, "phrase": $0.phrase] }
+        values["hasDates"] = !a.datesMentioned.isEmpty
+        values["duplicates"] = stored.duplicatePaths
+        values["hasDuplicates"] = !stored.duplicatePaths.isEmpty
+        values["similar"] = similar.map { ["id": $0.id, "title": $0.title, "source": $0.source as Any] }
+        values["hasSimilar"] = !similar.isEmpty
+        return render("article", values)
+    }
+
+    // MARK: Status
+
+    public func status(index: IndexStatus, daemon: (state: String, inbox: String, queue: Int, rate: Double,
+                                                    degraded: [String], indexDegraded: String?)?) -> String {
+        var values: [String: Any] = [
+            "articles": index.articles, "duplicates": index.duplicates, "failed": index.failed,
+            "size": String(format: "%.1f MB", Double(index.indexBytes) / 1_000_000),
+            "schema": index.schemaVersion, "analyzer": index.analyzerVersion, "parser": index.parserVersion,
+            "failures": index.recentFailures.map { ["path": $0.path, "reason": $0.reason] },
+            "hasFailures": !index.recentFailures.isEmpty,
+        ]
+        if let last = index.lastIngestAt { values["lastIngest"] = last }
+        if let daemon {
+            values["daemonState"] = daemon.state
+            values["inbox"] = daemon.inbox
+            values["queue"] = daemon.queue
+            values["rate"] = String(format: "%.1f", daemon.rate)
+            values["degraded"] = daemon.degraded
+            values["hasDegraded"] = !daemon.degraded.isEmpty
+            if let fault = daemon.indexDegraded { values["indexDegraded"] = fault }
+        } else {
+            values["daemonState"] = "لا يعمل (الفهرس يُقرأ فقط)"
+        }
+        return render("status", values)
+    }
+
+    // MARK: Alerts
+
+    public func alerts(_ alerts: [(alert: Alert, matches: Int, latest: [AlertMatch])], csrf: String, error: String?,
+                       unavailable: String?, name: String = "", query: String = "") -> String {
+        var values: [String: Any] = ["csrf": csrf, "name": name, "queryText": query]
+        if let error { values["error"] = error }
+        if let unavailable { values["unavailable"] = unavailable }
+        values["alerts"] = alerts.map { entry -> [String: Any] in
+            ["id": entry.alert.id, "name": entry.alert.name, "query": entry.alert.query, "matches": entry.matches,
+             "feed": entry.alert.feed, "searchLink": Search(query: entry.alert.query, source: nil, since: nil, until: nil,
+                                                            offset: 0, limit: 20, results: nil, facets: nil, error: nil).link([:]),
+             "latest": entry.latest.map { ["articleID": $0.articleID, "title": $0.title] }, "hasLatest": !entry.latest.isEmpty]
+        }
+        return render("alerts", values)
+    }
+
+    public func login(csrf: String, error: String?) -> String {
+        var values: [String: Any] = ["csrf": csrf]
+        if let error { values["error"] = error }
+        return render("login", values)
+    }
+}
+
