@@ -189,7 +189,7 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ArticleIndex", "Ingestion", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "ServerTests",
-                    dependencies: ["Alerts", "Server", "ArticleIndex", "Ingestion", "TestSupport",
+                    dependencies: ["Alerts", "Server", "WebPages", "ArticleIndex", "Ingestion", "TestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")],
                     swiftSettings: strict),
