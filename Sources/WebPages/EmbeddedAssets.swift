@@ -63,6 +63,7 @@ enum EmbeddedAssets {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>{{$title}}مرصد{{/title}}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/marsad.css">
 <script src="/static/marsad.js" defer></script>
 </head>

@@ -35,6 +35,11 @@ public struct Pages: Sendable {
         return (body, type)
     }
 
+    /// The keys whose values are not nil (a nil in `Any` would render as the text "nil").
+    static func compact(_ values: [String: String?]) -> [String: Any] {
+        values.compactMapValues { $0 }
+    }
+
     func render(_ template: String, _ values: [String: Any]) -> String {
         var values = values
         values["version"] = version
@@ -87,8 +92,11 @@ public struct Pages: Sendable {
     static let maximumOffset = 10_000
 
     public func search(_ page: Search) -> String {
-        var values: [String: Any] = ["query": page.query ?? "", "filterSource": page.source as Any,
-                                     "filterSince": page.since as Any, "filterUntil": page.until as Any]
+        // Only the keys that have values: a nil in `Any` would render as the text "nil".
+        var values: [String: Any] = ["query": page.query ?? ""]
+        if let source = page.source { values["filterSource"] = source }
+        if let since = page.since { values["filterSince"] = since }
+        if let until = page.until { values["filterUntil"] = until }
         if let error = page.error { values["error"] = error }
         if let results = page.results {
             let found = results.total > 0
@@ -163,20 +171,25 @@ public struct Pages: Sendable {
             values["published"] = ["iso": published, "arabic": arabic]
         }
         if let updated = a.updatedAt, let arabic = ArabicDate.day(updated) { values["updated"] = ["iso": updated, "arabic": arabic] }
-        values["quotes"] = a.quotes.map { ["text": $0.text, "speaker": $0.speaker as Any] }
+        values["quotes"] = a.quotes.map { Self.compact(["text": $0.text, "speaker": $0.speaker]) }
         values["hasQuotes"] = !a.quotes.isEmpty
-        values["captions"] = a.captions.map { ["text": $0.text, "credit": $0.credit as Any] }
+        values["captions"] = a.captions.map { Self.compact(["text": $0.text, "credit": $0.credit]) }
         values["hasCaptions"] = !a.captions.isEmpty
         values["related"] = a.related
         values["hasRelated"] = !a.related.isEmpty
-        values["posts"] = a.embeddedPosts.map { ["text": $0.text, "author": $0.author as Any, "handle": $0.handle as Any,
-                                                 "date": $0.date ?? ""] }
+        values["posts"] = a.embeddedPosts.map {
+            Self.compact(["text": $0.text, "author": $0.author, "handle": $0.handle, "date": $0.date])
+        }
         values["hasPosts"] = !a.embeddedPosts.isEmpty
         values["dates"] = a.datesMentioned.map { ["date": $0.date, "phrase": $0.phrase] }
         values["hasDates"] = !a.datesMentioned.isEmpty
         values["duplicates"] = stored.duplicatePaths
         values["hasDuplicates"] = !stored.duplicatePaths.isEmpty
-        values["similar"] = similar.map { ["id": $0.id, "title": $0.title, "source": $0.source as Any] }
+        values["similar"] = similar.map { hit -> [String: Any] in
+            var item: [String: Any] = ["id": hit.id, "title": hit.title]
+            if let source = hit.source { item["source"] = source }
+            return item
+        }
         values["hasSimilar"] = !similar.isEmpty
         return render("article", values)
     }
