@@ -191,6 +191,7 @@ let package = Package(
         .testTarget(name: "ServerTests",
                     dependencies: ["Alerts", "Server", "WebPages", "ArticleIndex", "Ingestion", "TestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "HTTPTypes", package: "swift-http-types"),
                                    .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")],
                     swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),

@@ -67,7 +67,9 @@ extension MarsadServer {
                     status = error.status
                 }
             }
-            return Self.html(pages.search(page), status: status)
+            // The script's requests while typing (`X-Marsad-Live`) get 200 with the message in the page.
+            let live = request.headers[HTTPField.Name("X-Marsad-Live")!] != nil
+            return Self.html(pages.search(page), status: live ? .ok : status)
         }
         Self.getAndHead(router, "/articles/:id") { request, context in
             if let redirect = Self.loginRedirect(request, token: token) { return redirect }

@@ -242,7 +242,8 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
 .alert h2 { font-size: 1.1rem; margin: 0; }
 """#,
         "marsad.js": #"""
-// Marsad's pages, enhanced: search as you type, and new matching articles live at the top of the results.
+// Marsad's pages, enhanced: search as you type, and new matching articles live at the top of the results
+// (counted first, shown when the counter is clicked, so the list never moves under the reader).
 // Without this file every page works the same through plain links and forms.
 "use strict";
 (() => {
@@ -268,7 +269,9 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
     const controller = new AbortController();
     pending = controller;
     try {
-      const response = await fetch(url, { signal: controller.signal, headers: { "Accept": "text/html" } });
+      // "X-Marsad-Live": a query half typed (one letter, an open quote) is answered 200 with its message in
+      // the page, not 400: it is a normal moment of typing, not a failed request.
+      const response = await fetch(url, { signal: controller.signal, headers: { "Accept": "text/html", "X-Marsad-Live": "1" } });
       const html = await response.text();
       if (controller !== pending) return;
       const next = new DOMParser().parseFromString(html, "text/html").getElementById("results");
@@ -287,7 +290,7 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
 
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(refresh, 200);
+    timer = setTimeout(refresh, 40);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -329,6 +332,7 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
       snippet.className = "snippet";
       snippet.textContent = article.snippet;
       item.append(heading, meta, snippet);
+      item.hidden = true;
       list.prepend(item);
       fresh += 1;
       const counter = results.querySelector(".live-count");
@@ -338,6 +342,17 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
       }
     });
   }
+
+  // The counter shows the new articles at the top of the list.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest(".live-count a");
+    if (!link) return;
+    event.preventDefault();
+    for (const item of results.querySelectorAll(".hit.new[hidden]")) item.hidden = false;
+    fresh = 0;
+    link.parentElement.hidden = true;
+    results.querySelector(".hits")?.scrollIntoView({ block: "start" });
+  });
   listen();
 })();
 """#,

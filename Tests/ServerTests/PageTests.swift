@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Ingestion
+import HTTPTypes
 import Testing
 import TestSupport
 @testable import Server
@@ -104,6 +105,9 @@ struct PageTests {
             #expect(unbalanced.status == .badRequest && unbalanced.html.contains("class=\"error\""))
             let date = try await Self.page(client, "/?q=x&since=yesterday")
             #expect(date.status == .badRequest)
+            // While typing, the script's request for a half-typed query gets the message with a 200.
+            let typing = try await Self.page(client, "/?q=%C2%AB", headers: [HTTPField.Name("X-Marsad-Live")!: "1"])
+            #expect(typing.status == .ok && typing.html.contains("class=\"error\""))
             let search = try await Self.page(client, "/?q=" + "التحالف".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
             let facet = try #require(search.html.firstMatch(of: /<li><a href="(\/\?q=[^"]*source=[^"]*)"/).map { String($0.1) })
             let narrowed = try await Self.page(client, facet.replacingOccurrences(of: "&amp;", with: "&"))

@@ -1,4 +1,5 @@
-// Marsad's pages, enhanced: search as you type, and new matching articles live at the top of the results.
+// Marsad's pages, enhanced: search as you type, and new matching articles live at the top of the results
+// (counted first, shown when the counter is clicked, so the list never moves under the reader).
 // Without this file every page works the same through plain links and forms.
 "use strict";
 (() => {
@@ -24,7 +25,9 @@
     const controller = new AbortController();
     pending = controller;
     try {
-      const response = await fetch(url, { signal: controller.signal, headers: { "Accept": "text/html" } });
+      // "X-Marsad-Live": a query half typed (one letter, an open quote) is answered 200 with its message in
+      // the page, not 400: it is a normal moment of typing, not a failed request.
+      const response = await fetch(url, { signal: controller.signal, headers: { "Accept": "text/html", "X-Marsad-Live": "1" } });
       const html = await response.text();
       if (controller !== pending) return;
       const next = new DOMParser().parseFromString(html, "text/html").getElementById("results");
@@ -43,7 +46,7 @@
 
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(refresh, 200);
+    timer = setTimeout(refresh, 40);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -85,6 +88,7 @@
       snippet.className = "snippet";
       snippet.textContent = article.snippet;
       item.append(heading, meta, snippet);
+      item.hidden = true;
       list.prepend(item);
       fresh += 1;
       const counter = results.querySelector(".live-count");
@@ -94,5 +98,16 @@
       }
     });
   }
+
+  // The counter shows the new articles at the top of the list.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest(".live-count a");
+    if (!link) return;
+    event.preventDefault();
+    for (const item of results.querySelectorAll(".hit.new[hidden]")) item.hidden = false;
+    fresh = 0;
+    link.parentElement.hidden = true;
+    results.querySelector(".hits")?.scrollIntoView({ block: "start" });
+  });
   listen();
 })();
