@@ -238,6 +238,7 @@ def bench_serve():
     serve_bench.bench_alerts(BENCH, db, qfile, log, rows)
     serve_bench.bench_memory(BIN, db, WORK, log, rows)
     serve_bench.bench_stream(BIN, WORK, src, log, rows)
+    serve_bench.bench_pages(BIN, db, qfile, WORK, log, rows)
 
 def bench_big():
     n = 100_000

@@ -8,8 +8,9 @@
   article's event arrives: the difference, p50 and p99.
 - alerts: 1,000 saved searches (the query mix) matched against 2,000 articles of the 100,000 index.
 - memory: serve's resident memory with 100 open streams.
+- pages: the search page against the API it is built on, and its weight.
 """
-import json, os, socket, sqlite3, statistics, subprocess, threading, time, urllib.parse
+import json, os, socket, sqlite3, statistics, subprocess, threading, time, urllib.parse, urllib.request
 
 def start_serve(bin_path, db, log, extra=()):
     proc = subprocess.Popen([bin_path, "serve", "--db", db, "--listen", "127.0.0.1:0", "--log-target", "console",
@@ -198,3 +199,43 @@ def bench_memory(bin_path, db, work, log, rows, streams=100):
         rows.append((f"serve's memory with {streams} open streams", f"{with_streams:.0f} MB resident", f"{before:.0f} MB before they connected (100,000-article index)"))
     finally:
         stop(proc)
+
+def bench_pages(bin_path, db, qfile, work, log, rows, rounds=3):
+    """The search page against the API it is built on: the same 200 word queries, 20 results with snippets and
+    facets, one client, the two requests of each query interleaved; and the page's weight."""
+    import http.client
+    queries = word_queries(qfile)
+    proc, port = start_serve(bin_path, db, os.path.join(work, "pages-serve.log"))
+    api, page, sizes = [], [], []
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        def get(path):
+            t0 = time.perf_counter()
+            conn.request("GET", path)
+            r = conn.getresponse()
+            body = r.read()
+            return (time.perf_counter() - t0) * 1000, len(body), r.status
+        for q in queries:  # warm
+            get("/?q=" + urllib.parse.quote(q))
+        for _ in range(rounds):
+            for q in queries:
+                encoded = urllib.parse.quote(q)
+                t, _, _ = get(f"/api/search?q={encoded}&limit=20")
+                api.append(t)
+                t, size, status = get(f"/?q={encoded}")
+                page.append(t)
+                if status == 200:
+                    sizes.append(size)
+        js = len(urllib.request.urlopen(f"http://127.0.0.1:{port}/static/marsad.js").read())
+        css = len(urllib.request.urlopen(f"http://127.0.0.1:{port}/static/marsad.css").read())
+    finally:
+        stop(proc)
+    pct = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(len(xs) * p))]
+    diff = sorted(b - a for a, b in zip(api, page))
+    log(f"pages: api p50 {pct(api, .5):.2f} p99 {pct(api, .99):.2f}; page p50 {pct(page, .5):.2f} p99 {pct(page, .99):.2f}; "
+        f"page − api per query p50 {pct(diff, .5):.2f} p99 {pct(diff, .99):.2f} ms; largest page {max(sizes)} bytes")
+    rows.append(("search page vs /api/search (20 results, one client)",
+                 f"page p50 {pct(page, .5):.2f} / p99 {pct(page, .99):.2f} ms; API p50 {pct(api, .5):.2f} / p99 {pct(api, .99):.2f} ms",
+                 f"page − API, query by query: p50 {pct(diff, .5):.2f} ms, p99 {pct(diff, .99):.2f} ms"))
+    rows.append(("page weight", f"largest search page {max(sizes) / 1000:.1f} KB, median {statistics.median(sizes) / 1000:.1f} KB",
+                 f"marsad.js {js / 1000:.1f} KB, marsad.css {css / 1000:.1f} KB, uncompressed"))
