@@ -60,6 +60,7 @@ struct TokenMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard let token, path.hasPrefix("/api") || path.hasPrefix("/feeds") else { return try await next(request, context) }
+        if Self.hasLoginCookie(request, token: token) { return try await next(request, context) }
         guard Self.constantTimeEqual(Self.offered(request, allowQuery: path.hasPrefix("/feeds")), token) else {
             throw APIError.unauthorized
         }
@@ -75,12 +76,19 @@ struct TokenMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
             return Array(header.utf8.dropFirst(7))
         }
-        // The pages' login cookie (HttpOnly, SameSite=Strict): what their script's requests carry.
-        if let cookie = MarsadServer.cookie(request, MarsadServer.tokenCookie) { return Array(cookie.utf8) }
         if allowQuery, let query = request.formParameters.first(where: { $0.key == "token" }) {
             return Array(query.value.utf8)
         }
         return []
+    }
+
+    /// Whether the request carries the pages' login cookie for `token`: accepted for reading (GET, HEAD: the
+    /// pages' script asks `/api/stream`), never for a change, which has no CSRF token to check.
+    static func hasLoginCookie(_ request: Request, token: [UInt8]) -> Bool {
+        guard request.method == .get || request.method == .head,
+              let cookie = MarsadServer.cookie(request, MarsadServer.tokenCookie) else { return false }
+        let expected = MarsadServer.cookieValue(String(decoding: token, as: UTF8.self))
+        return constantTimeEqual(Array(cookie.utf8), Array(expected.utf8))
     }
 
     /// Equal bytes, compared in time that depends only on the lengths.

@@ -4,6 +4,7 @@ import Daemon
 import Foundation
 import Hummingbird
 import HTTPTypes
+import Ingestion
 import NIOCore
 import WebPages
 
@@ -21,6 +22,7 @@ extension MarsadServer {
         let timeout = configuration.queryTimeout
         let token = configuration.token
         let database = configuration.database
+        let publicURL = configuration.publicURL
 
         Self.getAndHead(router, "/static/:file") { _, context in
             guard let name = context.parameters.get("file"), let asset = Pages.asset(name) else {
@@ -52,7 +54,10 @@ extension MarsadServer {
                     let options = SearchOptions(limit: limit, offset: page.offset, since: page.since, until: page.until,
                                                 source: page.source, timeout: timeout)
                     let (results, facets) = try await index.withReader { reader in
-                        let results = try await reader.search(parsed, options: options)
+                        let results: SearchResults
+                        do { results = try await reader.search(parsed, options: options) } catch IndexError.invalidQuery(let message) {
+                            throw APIError.badParameter("q", message)
+                        }
                         let facets = results.total == 0 ? SearchFacets()
                             : try await reader.facets(parsed, options: options, limit: SearchParameters.facetLimit)
                         return (results, facets)
@@ -89,8 +94,7 @@ extension MarsadServer {
         Self.getAndHead(router, "/alerts") { request, _ in
             if let redirect = Self.loginRedirect(request, token: token) { return redirect }
             let csrf = Self.cookie(request, Self.csrfCookie) ?? Self.newSecret()
-            let error = request.formParameters.first { $0.key == "error" }.map { String($0.value) }
-            var response = try await Self.alertsPage(alerts, pages: pages, csrf: csrf, error: error)
+            var response = try await Self.alertsPage(alerts, pages: pages, csrf: csrf, error: nil)
             Self.setCookie(&response, Self.csrfCookie, csrf)
             return response
         }
@@ -120,20 +124,27 @@ extension MarsadServer {
             return Response(status: .seeOther, headers: [.location: "/alerts"])
         }
         Self.getAndHead(router, "/login") { request, _ in
+            guard token != nil else { return Response(status: .seeOther, headers: [.location: "/"]) }
             let csrf = Self.cookie(request, Self.csrfCookie) ?? Self.newSecret()
-            var response = Self.html(pages.login(csrf: csrf, error: nil))
+            let next = request.formParameters.first { $0.key == "next" }.map { String($0.value) }
+            var response = Self.html(pages.login(csrf: csrf, error: nil, next: Self.safeNext(next)))
             Self.setCookie(&response, Self.csrfCookie, csrf)
             return response
         }
         router.post("/login") { request, context in
+            guard let token else { return Response(status: .seeOther, headers: [.location: "/"]) }
             let form = try await Self.form(request, context)
             try Self.checkCSRF(request, form)
-            guard let token, TokenMiddleware.constantTimeEqual(Array((form["token"] ?? "").utf8), Array(token.utf8)) else {
+            guard TokenMiddleware.constantTimeEqual(Array((form["token"] ?? "").utf8), Array(token.utf8)) else {
                 let csrf = Self.cookie(request, Self.csrfCookie) ?? Self.newSecret()
-                return Self.html(pages.login(csrf: csrf, error: "الرمز غير صحيح"), status: .unauthorized)
+                return Self.html(pages.login(csrf: csrf, error: "الرمز غير صحيح", next: Self.safeNext(form["next"])),
+                                 status: .unauthorized)
             }
-            var response = Response(status: .seeOther, headers: [.location: "/"])
-            Self.setCookie(&response, Self.tokenCookie, token)
+            var response = Response(status: .seeOther, headers: [.location: Self.safeNext(form["next"])])
+            // The cookie holds the token's hash, never the token; Lax, so a link from elsewhere arrives logged in
+            // (every POST checks its CSRF token all the same).
+            Self.setCookie(&response, Self.tokenCookie, Self.cookieValue(token), sameSite: "Lax",
+                           secure: publicURL?.hasPrefix("https://") == true)
             return response
         }
     }
@@ -167,12 +178,31 @@ extension MarsadServer {
                  body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// With a token configured, a page asked without the login cookie (or the bearer header) goes to `/login`.
+    /// With a token configured, a page asked without the login cookie (or the bearer header) goes to `/login`,
+    /// which comes back to it.
     static func loginRedirect(_ request: Request, token: String?) -> Response? {
         guard let token else { return nil }
-        let offered = cookie(request, tokenCookie).map { Array($0.utf8) } ?? TokenMiddleware.offered(request, allowQuery: false)
-        if TokenMiddleware.constantTimeEqual(offered, Array(token.utf8)) { return nil }
-        return Response(status: .seeOther, headers: [.location: "/login"])
+        if let value = cookie(request, tokenCookie),
+           TokenMiddleware.constantTimeEqual(Array(value.utf8), Array(cookieValue(token).utf8)) { return nil }
+        if TokenMiddleware.constantTimeEqual(TokenMiddleware.offered(request, allowQuery: false), Array(token.utf8)) {
+            return nil
+        }
+        let back = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        let encoded = back.addingPercentEncoding(withAllowedCharacters: SearchParameters.unreserved) ?? "/"
+        return Response(status: .seeOther, headers: [.location: "/login?next=" + encoded])
+    }
+
+    /// What the login cookie holds: the token's SHA-256 in hex (a cookie that leaks does not leak the token, and
+    /// a token with `;` or spaces cannot break the header).
+    static func cookieValue(_ token: String) -> String {
+        ContentHash.sha256Hex(Array(("marsad-login:" + token).utf8))
+    }
+
+    /// A place on this site to go back to after logging in: a path, never another host (`//evil`, `https:`).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+              !next.unicodeScalars.contains(where: { $0.value < 0x21 }) else { return "/" }
+        return next
     }
 
     static func cookie(_ request: Request, _ name: String) -> String? {
@@ -185,9 +215,11 @@ extension MarsadServer {
         return nil
     }
 
-    /// `HttpOnly; SameSite=Strict; Path=/`: scripts cannot read it, and no other site's page can send it.
-    static func setCookie(_ response: inout Response, _ name: String, _ value: String) {
-        response.headers.append(HTTPField(name: .setCookie, value: "\(name)=\(value); Path=/; HttpOnly; SameSite=Strict"))
+    /// `HttpOnly; SameSite=Strict; Path=/` by default: scripts cannot read it, and no other site's page can send it.
+    static func setCookie(_ response: inout Response, _ name: String, _ value: String, sameSite: String = "Strict",
+                          secure: Bool = false) {
+        let flags = "Path=/; HttpOnly; SameSite=\(sameSite)" + (secure ? "; Secure" : "")
+        response.headers.append(HTTPField(name: .setCookie, value: "\(name)=\(value); \(flags)"))
     }
 
     /// 32 random bytes as hex.

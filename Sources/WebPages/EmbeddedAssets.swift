@@ -50,7 +50,7 @@ enum EmbeddedAssets {
   <h2>الملف</h2>
   <p><bdi class="path" dir="ltr">{{path}}</bdi> · <a href="/api/articles/{{id}}/text">النص الأصلي</a></p>
   {{#hasDuplicates}}<p>نُسخ مطابقة:</p><ul>{{/hasDuplicates}}{{#duplicates}}<li><bdi class="path" dir="ltr">{{.}}</bdi></li>{{/duplicates}}{{#hasDuplicates}}</ul>{{/hasDuplicates}}
-  {{#hasSimilar}}<h2>مقالات مشابهة</h2><ul class="similar">{{/hasSimilar}}{{#similar}}<li><a href="/articles/{{id}}"><bdi>{{title}}</bdi></a>{{#source}} · <bdi>{{source}}</bdi>{{/source}}</li>{{/similar}}{{#hasSimilar}}</ul>{{/hasSimilar}}
+  {{#hasSimilar}}<h2>مقالات مشابهة</h2><ul class="similar">{{/hasSimilar}}{{#similar}}<li><a href="/articles/{{id}}"><bdi>{{title}}</bdi></a>{{#similarSource}} · <bdi>{{similarSource}}</bdi>{{/similarSource}}</li>{{/similar}}{{#hasSimilar}}</ul>{{/hasSimilar}}
 </article>
 {{/content}}
 {{/layout}}
@@ -92,6 +92,7 @@ enum EmbeddedAssets {
 {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
 <form class="login" action="/login" method="post">
   <input type="hidden" name="csrf" value="{{csrf}}">
+  <input type="hidden" name="next" value="{{next}}">
   <label>الرمز <input name="token" type="password" required autocomplete="current-password" dir="ltr"></label>
   <button type="submit">ادخل</button>
 </form>
@@ -112,7 +113,7 @@ enum EmbeddedAssets {
   <button type="submit">ابحث</button>
   <p id="syntax" class="syntax">«عبارة بين علامتي تنصيص» · ‎-كلمة‎ للاستبعاد · OR لأيٍّ منهما · بادئة* · title:كلمة في العناوين</p>
 </form>
-<div id="results" aria-live="polite">
+<div id="results" aria-live="polite"{{#listening}} data-listen{{/listening}}>
 {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
 {{#hasResults}}
 <p class="summary">{{totalText}}{{#windowed}} · رُتّبت أحدث {{ranked}} منها{{/windowed}}{{#filters}} · {{filters}} <a href="{{clearLink}}">إزالة التصفية</a>{{/filters}}</p>
@@ -134,7 +135,7 @@ enum EmbeddedAssets {
   </ul>
   {{#hasDays}}<h3>تاريخ النشر</h3>{{/hasDays}}
   <ul class="bars">
-  {{#days}}<li><a href="{{link}}" title="{{label}}: {{count}}"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{share}}" height="10"></rect></svg><span class="label">{{label}}</span> <span class="count">{{count}}</span></a></li>{{/days}}
+  {{#days}}<li><a href="{{link}}" title="{{label}}: {{count}}"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect x="{{start}}" width="{{share}}" height="10"></rect></svg><span class="label">{{label}}</span> <span class="count">{{count}}</span></a></li>{{/days}}
   </ul>
   {{^facetsExact}}{{#hasResults}}<p class="note">حُسبت من أحدث {{facetCount}} نتيجة.</p>{{/hasResults}}{{/facetsExact}}
 </aside>
@@ -144,7 +145,9 @@ enum EmbeddedAssets {
   {{#next}}<a rel="next" href="{{next}}">التالي</a>{{/next}}
 </nav>
 {{/hasResults}}
-{{#noResults}}<p class="empty">لا نتائج لـ «<bdi>{{query}}</bdi>».</p>{{/noResults}}
+{{#noResults}}<p class="empty">لا نتائج لـ «<bdi>{{query}}</bdi>» حتى الآن.</p>
+<p class="live-count" hidden><a href="">‏<span>0</span> مقالات جديدة تطابق البحث</a></p>
+<ol class="hits"></ol>{{/noResults}}
 </div>
 {{/content}}
 {{/layout}}
@@ -276,8 +279,9 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
       if (controller !== pending) return;
       const next = new DOMParser().parseFromString(html, "text/html").getElementById("results");
       if (next) {
-        results.replaceWith(next);
-        results = next;
+        // The live region itself stays (screen readers announce changes inside it, not a new one).
+        results.replaceChildren(...next.childNodes);
+        results.toggleAttribute("data-listen", next.hasAttribute("data-listen"));
         history.replaceState(null, "", url);
         listen();
       }
@@ -304,7 +308,8 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
     fresh = 0;
     const q = input.value.trim();
     const list = results.querySelector(".hits");
-    if (!q || !list || !window.EventSource) return;
+    // Only on the first page of results: later pages are older articles.
+    if (!q || !list || !window.EventSource || !results.hasAttribute("data-listen")) return;
     const params = new URLSearchParams({ q });
     for (const name of ["source", "since", "until"]) {
       const value = form.querySelector(`input[name=${name}]`)?.value;

@@ -32,9 +32,11 @@ public enum HTML {
         var out = ""
         var position = 0
         for range in highlights.sorted(by: { ($0.first ?? 0) < ($1.first ?? 0) }) {
-            guard range.count == 2, range[0] >= position, range[0] < range[1], range[1] <= scalars.count else { continue }
-            out += escape(String(String.UnicodeScalarView(scalars[position..<range[0]])))
-            out += "<mark>" + escape(String(String.UnicodeScalarView(scalars[range[0]..<range[1]]))) + "</mark>"
+            // Overlapping ranges are merged: a range is marked from where the previous one ended.
+            guard range.count == 2, range[0] < range[1], range[1] <= scalars.count, range[1] > position else { continue }
+            let start = max(range[0], position)
+            out += escape(String(String.UnicodeScalarView(scalars[position..<start])))
+            out += "<mark>" + escape(String(String.UnicodeScalarView(scalars[start..<range[1]]))) + "</mark>"
             position = range[1]
         }
         out += escape(String(String.UnicodeScalarView(scalars[position...])))

@@ -93,7 +93,9 @@ public struct Pages: Sendable {
 
     public func search(_ page: Search) -> String {
         // Only the keys that have values: a nil in `Any` would render as the text "nil".
-        var values: [String: Any] = ["query": page.query ?? ""]
+        var values: [String: Any] = [:]
+        if let query = page.query, !query.isEmpty { values["query"] = query }
+        values["listening"] = page.offset == 0
         if let source = page.source { values["filterSource"] = source }
         if let since = page.since { values["filterSince"] = since }
         if let until = page.until { values["filterUntil"] = until }
@@ -102,6 +104,7 @@ public struct Pages: Sendable {
             let found = results.total > 0
             values["hasResults"] = found
             values["noResults"] = !found && page.error == nil
+            values["searched"] = true
             let total = results.totalIsExact ? "\(results.total) نتيجة" : "أكثر من \(results.total) نتيجة"
             values["totalText"] = total
             values["windowed"] = results.ranked < results.total
@@ -142,8 +145,9 @@ public struct Pages: Sendable {
             if byMonth {
                 var months: [String: Int] = [:]
                 for day in facets.published { months[String(day.day.prefix(7)), default: 0] += day.count }
+                // `until` is compared as a prefix of the date and must be a whole date: the month's last possible day.
                 buckets = months.sorted { $0.key < $1.key }.map {
-                    ($0.key, ArabicDate.month($0.key) ?? $0.key, $0.value, $0.key + "-01", $0.key)
+                    ($0.key, ArabicDate.month($0.key) ?? $0.key, $0.value, $0.key + "-01", $0.key + "-31")
                 }
             } else {
                 buckets = facets.published.map { ($0.day, ArabicDate.day($0.day) ?? $0.day, $0.count, $0.day, $0.day) }
@@ -151,6 +155,7 @@ public struct Pages: Sendable {
             let most = max(1, buckets.map(\.count).max() ?? 1)
             values["days"] = buckets.map { bucket -> [String: Any] in
                 ["label": bucket.label, "count": bucket.count, "share": max(2, bucket.count * 100 / most),
+                 "start": 100 - max(2, bucket.count * 100 / most),
                  "link": page.link(["since": bucket.since, "until": bucket.until, "offset": nil])]
             }
             values["hasDays"] = !buckets.isEmpty
@@ -165,7 +170,8 @@ public struct Pages: Sendable {
     public func article(_ stored: StoredArticle, similar: [SearchHit]) -> String {
         let a = stored.article
         var values: [String: Any] = ["id": stored.id, "title": a.title, "titleDerived": a.titleDerived,
-                                     "path": stored.path, "lead": a.lead, "paragraphs": a.paragraphs]
+                                     "path": stored.path, "paragraphs": a.paragraphs]
+        if !a.lead.isEmpty { values["lead"] = a.lead }
         if let source = a.source { values["source"] = source }
         if let published = a.publishedAt, let arabic = ArabicDate.day(published) {
             values["published"] = ["iso": published, "arabic": arabic]
@@ -186,8 +192,9 @@ public struct Pages: Sendable {
         values["duplicates"] = stored.duplicatePaths
         values["hasDuplicates"] = !stored.duplicatePaths.isEmpty
         values["similar"] = similar.map { hit -> [String: Any] in
+            // Its own key: a missing `source` would otherwise be looked up on the page's article.
             var item: [String: Any] = ["id": hit.id, "title": hit.title]
-            if let source = hit.source { item["source"] = source }
+            if let source = hit.source { item["similarSource"] = source }
             return item
         }
         values["hasSimilar"] = !similar.isEmpty
@@ -236,8 +243,8 @@ public struct Pages: Sendable {
         return render("alerts", values)
     }
 
-    public func login(csrf: String, error: String?) -> String {
-        var values: [String: Any] = ["csrf": csrf]
+    public func login(csrf: String, error: String?, next: String = "/") -> String {
+        var values: [String: Any] = ["csrf": csrf, "next": next]
         if let error { values["error"] = error }
         return render("login", values)
     }

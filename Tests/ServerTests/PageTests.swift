@@ -77,6 +77,7 @@ struct PageTests {
         #expect(HTML.escape("a\u{202E}b\u{2067}c") == "abc")
         #expect(HTML.marked("أبجد هوز", highlights: [[5, 8]]) == "أبجد <mark>هوز</mark>")
         #expect(HTML.marked("<b>", highlights: [[0, 3], [9, 99]]) == "<mark>&lt;b&gt;</mark>")
+        #expect(HTML.marked("abcdef", highlights: [[0, 3], [2, 5]]) == "<mark>abc</mark><mark>de</mark>f")
         #expect(ArabicDate.day("2024-01-25T15:41:00Z") == "25 يناير 2024")
     }
 
@@ -151,8 +152,8 @@ struct PageTests {
     func login() async throws {
         let token = "0123456789abcdef0123456789abcdef"
         try await withPages(token: token) { client in
-            let home = try await Self.page(client, "/")
-            #expect(home.status == .seeOther && home.headers[.location] == "/login")
+            let home = try await Self.page(client, "/articles/2")
+            #expect(home.status == .seeOther && home.headers[.location] == "/login?next=%2Farticles%2F2")
             let form = try await Self.page(client, "/login")
             let csrfCookie = try #require(form.headers[.setCookie]?.split(separator: ";").first.map(String.init))
             let csrf = String(csrfCookie.split(separator: "=")[1])
@@ -161,13 +162,23 @@ struct PageTests {
                                                  body: ByteBuffer(string: "csrf=\(csrf)&token=nope")) { $0 }
             #expect(wrong.status == .unauthorized)
             let right = try await client.execute(uri: "/login", method: .post, headers: headers,
-                                                 body: ByteBuffer(string: "csrf=\(csrf)&token=\(token)")) { $0 }
-            #expect(right.status == .seeOther)
+                                                 body: ByteBuffer(string: "csrf=\(csrf)&token=\(token)&next=%2Farticles%2F2")) { $0 }
+            #expect(right.status == .seeOther && right.headers[.location] == "/articles/2")
             let set = right.headers[.setCookie] ?? ""
-            #expect(set.hasPrefix("marsad_token=") && set.contains("HttpOnly") && set.contains("SameSite=Strict"))
-            let cookie: HTTPFields = [.cookie: "marsad_token=\(token)"]
+            #expect(set.hasPrefix("marsad_token=") && set.contains("HttpOnly") && set.contains("SameSite=Lax"))
+            #expect(!set.contains(token), "the cookie holds a hash, never the token")
+            let value = try #require(set.split(separator: ";").first.map(String.init))
+            let cookie: HTTPFields = [.cookie: value]
             #expect(try await Self.page(client, "/", headers: cookie).status == .ok)
             #expect(try await Self.page(client, "/api/status", headers: cookie).status == .ok)
+            // Reading only: a change through the API needs the bearer token, not the cookie.
+            let post = try await client.execute(uri: "/api/alerts", method: .post, headers: cookie,
+                                                body: ByteBuffer(string: #"{"name": "x", "query": "x"}"#)) { $0 }
+            #expect(post.status == .unauthorized)
+            // Elsewhere is never a place to go back to.
+            let away = try await client.execute(uri: "/login", method: .post, headers: headers,
+                                                body: ByteBuffer(string: "csrf=\(csrf)&token=\(token)&next=%2F%2Fevil.example")) { $0 }
+            #expect(away.headers[.location] == "/")
         }
     }
 }

@@ -32,8 +32,9 @@
       if (controller !== pending) return;
       const next = new DOMParser().parseFromString(html, "text/html").getElementById("results");
       if (next) {
-        results.replaceWith(next);
-        results = next;
+        // The live region itself stays (screen readers announce changes inside it, not a new one).
+        results.replaceChildren(...next.childNodes);
+        results.toggleAttribute("data-listen", next.hasAttribute("data-listen"));
         history.replaceState(null, "", url);
         listen();
       }
@@ -60,7 +61,8 @@
     fresh = 0;
     const q = input.value.trim();
     const list = results.querySelector(".hits");
-    if (!q || !list || !window.EventSource) return;
+    // Only on the first page of results: later pages are older articles.
+    if (!q || !list || !window.EventSource || !results.hasAttribute("data-listen")) return;
     const params = new URLSearchParams({ q });
     for (const name of ["source", "since", "until"]) {
       const value = form.querySelector(`input[name=${name}]`)?.value;
