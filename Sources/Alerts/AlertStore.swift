@@ -363,6 +363,40 @@ public final class AlertStore: Sendable {
     }
 }
 
+/// An article as a notification shows it (an SSE event, a webhook call): every key, `null` when an article
+/// has no outlet or date, so that clients see one shape.
+public struct ArticleSummary: Encodable, Sendable {
+    public var id: Int64
+    public var title: String
+    public var path: String
+    public var source: String?
+    public var publishedAt: String?
+    public var snippet: String
+
+    public init(id: Int64, title: String, path: String, source: String?, publishedAt: String?, snippet: String) {
+        self.id = id
+        self.title = title
+        self.path = path
+        self.source = source
+        self.publishedAt = publishedAt
+        self.snippet = snippet
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, path, source, snippet, publishedAt = "published_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(path, forKey: .path)
+        try container.encode(source, forKey: .source)
+        try container.encode(publishedAt, forKey: .publishedAt)
+        try container.encode(snippet, forKey: .snippet)
+    }
+}
+
 /// What a webhook receives.
 struct WebhookPayload: Encodable {
     struct AlertPart: Encodable {
@@ -371,20 +405,8 @@ struct WebhookPayload: Encodable {
         var query: String
         var search: String
     }
-    struct ArticlePart: Encodable {
-        var id: Int64
-        var title: String
-        var path: String
-        var source: String?
-        var publishedAt: String?
-        var snippet: String
-
-        enum CodingKeys: String, CodingKey {
-            case id, title, path, source, snippet, publishedAt = "published_at"
-        }
-    }
     var alert: AlertPart
-    var article: ArticlePart
+    var article: ArticleSummary
     var matchedAt: String
 
     enum CodingKeys: String, CodingKey {
@@ -393,8 +415,8 @@ struct WebhookPayload: Encodable {
 
     init(match: AlertMatch, alert: Alert) {
         self.alert = AlertPart(id: alert.id, name: alert.name, query: alert.query, search: alert.search)
-        article = ArticlePart(id: match.articleID, title: match.title, path: match.path, source: match.source,
-                              publishedAt: match.publishedAt, snippet: match.snippet)
+        article = ArticleSummary(id: match.articleID, title: match.title, path: match.path, source: match.source,
+                                 publishedAt: match.publishedAt, snippet: match.snippet)
         matchedAt = match.matchedAt
     }
 }

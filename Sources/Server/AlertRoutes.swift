@@ -199,7 +199,7 @@ struct AlertStream {
         var alertID: Int64
         var alertName: String
         var search: String
-        var article: EventStream.Event
+        var article: ArticleSummary
 
         enum CodingKeys: String, CodingKey {
             case id, alertID = "alert_id", alertName = "alert_name", search, article

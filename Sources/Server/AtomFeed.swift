@@ -2,6 +2,7 @@ import ArticleIndex
 import Foundation
 import Hummingbird
 import Ingestion
+import WebPages
 import NIOCore
 
 /// An Atom 1.0 document (RFC 4287) of search hits, newest first: what `/feeds/search.atom` and an alert's feed
@@ -60,24 +61,10 @@ struct AtomFeed {
         return xml
     }
 
-    /// Text as XML character data: `&`, `<`, `>` and quotes escaped, and the characters XML 1.0 cannot hold at
-    /// all (controls other than tab, LF and CR; U+FFFE, U+FFFF) left out.
+    /// Text as XML character data: the pages' escaping (``HTML/escape(_:)``), which leaves out what XML 1.0
+    /// cannot hold and the bidi controls that would reorder a feed reader's view.
     static func escape(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": out.append(contentsOf: "&apos;".unicodeScalars)
-            case "\t", "\n", "\r": out.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.append(scalar)
-            }
-        }
-        return String(out)
+        HTML.escape(text)
     }
 
     static func rfc3339(_ date: Date) -> String {

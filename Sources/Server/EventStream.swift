@@ -1,3 +1,4 @@
+import Alerts
 import ArticleIndex
 import Foundation
 import Hummingbird
@@ -30,30 +31,6 @@ struct EventStream {
     let lastEventID: Int64?
 
     static let pageSize = 100
-
-    struct Event: Encodable {
-        var id: Int64
-        var title: String
-        var path: String
-        var source: String?
-        var publishedAt: String?
-        var snippet: String
-
-        enum CodingKeys: String, CodingKey {
-            case id, title, path, source, snippet, publishedAt = "published_at"
-        }
-
-        /// Every key, `null` when an article has no outlet or date, so that clients see one shape.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(title, forKey: .title)
-            try container.encode(path, forKey: .path)
-            try container.encode(source, forKey: .source)
-            try container.encode(publishedAt, forKey: .publishedAt)
-            try container.encode(snippet, forKey: .snippet)
-        }
-    }
 
     static let headers: HTTPFields = [
         .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
@@ -103,8 +80,8 @@ struct EventStream {
             }
             var text = ""
             for hit in page where hit.id <= latest {
-                let event = Event(id: hit.id, title: hit.title, path: hit.path, source: hit.source,
-                                  publishedAt: hit.publishedAt, snippet: hit.snippet)
+                let event = ArticleSummary(id: hit.id, title: hit.title, path: hit.path, source: hit.source,
+                                           publishedAt: hit.publishedAt, snippet: hit.snippet)
                 let json = String(decoding: try encoder.encode(event), as: UTF8.self)
                 text += "id: \(hit.id)\nevent: article\ndata: \(json)\n\n"
             }

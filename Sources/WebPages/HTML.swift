@@ -4,7 +4,8 @@
 /// followed by a combining mark (`"` U+0301) is one `Character` that is not `"`, so it would pass unescaped and
 /// close an attribute. Scalars cannot be fooled that way. The bidirectional controls that reorder text (U+202A
 /// to U+202E, U+2066 to U+2069) are dropped, so an article's title cannot flip the page around it; the page
-/// isolates every such string in `<bdi>` as well.
+/// isolates every such string in `<bdi>` as well. What XML 1.0 cannot hold (controls, U+FFFE, U+FFFF) is
+/// dropped too, so the same escaping serves the Atom feeds.
 public enum HTML {
     public static func escape(_ text: String) -> String {
         var out = String.UnicodeScalarView()
@@ -17,7 +18,7 @@ public enum HTML {
             case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
             case "'": out.append(contentsOf: "&#39;".unicodeScalars)
             case "`": out.append(contentsOf: "&#96;".unicodeScalars)
-            case "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}": continue
+            case "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}", "\u{FFFE}", "\u{FFFF}": continue
             default:
                 if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
                 out.append(scalar)
