@@ -17,14 +17,9 @@ public struct Alert: Sendable, Codable, Hashable {
     /// The path and query string of the exact search (`/api/search?q=…`).
     public var search: String { Self.searchPath(query) }
 
-    static func searchPath(_ query: String) -> String { "/api/search?q=" + encoded(query) }
+    static func searchPath(_ query: String) -> String { "/api/search?q=" + QueryString.encoded(query) }
     /// The path of its Atom feed.
     public var feed: String { "/feeds/alerts/\(id).atom" }
-
-    static func encoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(
-            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
-    }
 }
 
 /// One article an alert matched.

@@ -178,11 +178,7 @@ struct PagingParameters {
     var offset: Int
 
     init(_ pairs: some Sequence<(key: Substring, value: Substring)>) throws(APIError) {
-        var parameters: [Substring: Substring] = [:]
-        for (key, value) in pairs where parameters[key] == nil { parameters[key] = value }
-        for key in parameters.keys.sorted() where key != "limit" && key != "offset" && key != "token" {
-            throw .badParameter(String(key), "unknown parameter (known: limit, offset)")
-        }
+        let parameters = try SearchParameters.named(pairs, known: ["limit", "offset", "token"])
         limit = try SearchParameters.integer(parameters, "limit", default: 20, in: 1...SearchParameters.maximumLimit)
         offset = try SearchParameters.integer(parameters, "offset", default: 0, in: 0...SearchParameters.maximumOffset)
     }

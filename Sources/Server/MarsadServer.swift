@@ -153,24 +153,9 @@ public struct MarsadServer: Sendable {
         Self.getAndHead(router, "/api/search") { request, _ in
             let parameters = try SearchParameters(request.formParameters)
             guard let query = try parameters.parsedQuery() else { throw APIError.badParameter("q", "the query is required") }
-            var options = parameters.options
-            options.timeout = timeout
             let start = ContinuousClock.now
-            let (results, facets) = try await index.withReader { reader in
-                let results: SearchResults
-                do { results = try await reader.search(query, options: options) } catch IndexError.invalidQuery(let message) {
-                    throw APIError.badParameter("q", message)
-                }
-                // One time limit for the whole request: the facet count gets what the search left.
-                guard results.total > 0 else { return (results, SearchFacets()) }
-                let left = timeout - (ContinuousClock.now - start)
-                guard left > .zero else {
-                    throw IndexError.timedOut("the search took longer than \(timeout) and was stopped: narrow it down")
-                }
-                var rest = options
-                rest.timeout = left
-                return (results, try await reader.facets(query, options: rest, limit: SearchParameters.facetLimit))
-            }
+            let (results, facets) = try await Self.searchWithFacets(index, query, options: parameters.options,
+                                                                    timeout: timeout)
             let took = Double((ContinuousClock.now - start) / .microseconds(1)) / 1000
             return JSONResponse(SearchResponse(results: results, tookMS: took, analyzedQuery: query.matchExpression,
                                                facets: facets))
@@ -233,6 +218,28 @@ public struct MarsadServer: Sendable {
                                 alternateLink: parameters.query == nil ? nil : "\(base)/api/search?\(search)",
                                 baseURL: base, hits: hits)
             return AtomResponse(feed: atom)
+        }
+    }
+
+    /// A search and the facet count of its matches, under one time limit (the facets get what the search left),
+    /// as `/api/search` and the search page answer it. A query the index refuses is a 400 naming `q`.
+    static func searchWithFacets(_ index: IndexHandle, _ query: SearchQuery, options: SearchOptions,
+                                 timeout: Duration) async throws -> (SearchResults, SearchFacets) {
+        let start = ContinuousClock.now
+        var options = options
+        options.timeout = timeout
+        return try await index.withReader { reader in
+            let results: SearchResults
+            do { results = try await reader.search(query, options: options) } catch IndexError.invalidQuery(let message) {
+                throw APIError.badParameter("q", message)
+            }
+            guard results.total > 0 else { return (results, SearchFacets()) }
+            let left = timeout - (ContinuousClock.now - start)
+            guard left > .zero else {
+                throw IndexError.timedOut("the search took longer than \(timeout) and was stopped: narrow it down")
+            }
+            options.timeout = left
+            return (results, try await reader.facets(query, options: options, limit: SearchParameters.facetLimit))
         }
     }
 
@@ -306,11 +313,7 @@ struct SimilarParameters {
     var limit: Int
 
     init(_ pairs: some Sequence<(key: Substring, value: Substring)>) throws(APIError) {
-        var parameters: [Substring: Substring] = [:]
-        for (key, value) in pairs where parameters[key] == nil { parameters[key] = value }
-        for key in parameters.keys.sorted() where key != "limit" && key != "token" {
-            throw .badParameter(String(key), "unknown parameter (known: limit)")
-        }
+        let parameters = try SearchParameters.named(pairs, known: ["limit", "token"])
         limit = try SearchParameters.integer(parameters, "limit", default: 10, in: 1...SearchParameters.maximumLimit)
     }
 }

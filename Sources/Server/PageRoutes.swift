@@ -52,16 +52,8 @@ extension MarsadServer {
                 do {
                     let parsed = try SearchQuery(text)
                     let options = SearchOptions(limit: limit, offset: page.offset, since: page.since, until: page.until,
-                                                source: page.source, timeout: timeout)
-                    let (results, facets) = try await index.withReader { reader in
-                        let results: SearchResults
-                        do { results = try await reader.search(parsed, options: options) } catch IndexError.invalidQuery(let message) {
-                            throw APIError.badParameter("q", message)
-                        }
-                        let facets = results.total == 0 ? SearchFacets()
-                            : try await reader.facets(parsed, options: options, limit: SearchParameters.facetLimit)
-                        return (results, facets)
-                    }
+                                                source: page.source)
+                    let (results, facets) = try await Self.searchWithFacets(index, parsed, options: options, timeout: timeout)
                     page.results = results
                     page.facets = facets
                 } catch let error as IndexError {
@@ -188,8 +180,7 @@ extension MarsadServer {
             return nil
         }
         let back = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-        let encoded = back.addingPercentEncoding(withAllowedCharacters: SearchParameters.unreserved) ?? "/"
-        return Response(status: .seeOther, headers: [.location: "/login?next=" + encoded])
+        return Response(status: .seeOther, headers: [.location: "/login?next=" + QueryString.encoded(back)])
     }
 
     /// What the login cookie holds: the token's SHA-256 in hex (a cookie that leaks does not leak the token, and
@@ -235,14 +226,8 @@ extension MarsadServer {
             throw APIError.tooLarge(limit: context.maxUploadSize)
         }
         var fields: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            let key = decode(parts[0])
-            if fields[key] == nil { fields[key] = parts.count > 1 ? decode(parts[1]) : "" }
+        for (key, value) in formDecoded(Substring(String(buffer: body))) where fields[String(key)] == nil {
+            fields[String(key)] = String(value)
         }
         return fields
     }

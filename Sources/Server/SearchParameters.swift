@@ -1,3 +1,4 @@
+import Alerts
 public import ArticleIndex
 public import Hummingbird
 import Foundation
@@ -29,11 +30,7 @@ public struct SearchParameters: Sendable {
     ///   - requiresQuery: whether `q` must be given.
     public init(_ pairs: some Sequence<(key: Substring, value: Substring)>, known: Set<Substring> = Self.known,
                 requiresQuery: Bool = true) throws(APIError) {
-        var parameters: [Substring: Substring] = [:]
-        for (key, value) in pairs where parameters[key] == nil { parameters[key] = value }
-        for key in parameters.keys.sorted() where !known.contains(key) {
-            throw .badParameter(String(key), "unknown parameter (known: \(known.sorted().joined(separator: ", ")))")
-        }
+        let parameters = try Self.named(pairs, known: known)
         if let q = parameters["q"], !q.allSatisfy(\.isWhitespace) {
             query = String(q)
         } else if requiresQuery || parameters["q"] != nil {
@@ -66,15 +63,19 @@ public struct SearchParameters: Sendable {
         if let since { items.append(("since", since)) }
         if let until { items.append(("until", until)) }
         if let source { items.append(("source", source)) }
-        return items.map { "\($0)=\(Self.percentEncoded($1))" }.joined(separator: "&")
+        return items.map { "\($0)=\(QueryString.encoded($1))" }.joined(separator: "&")
     }
 
-    /// RFC 3986's unreserved characters: all that a query value keeps unencoded.
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    /// `text` with everything but unreserved characters percent-encoded (as UTF-8), for a query string.
-    static func percentEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    /// The pairs by name (a repeated name keeps its first value); a name the route does not take is a 400.
+    static func named(_ pairs: some Sequence<(key: Substring, value: Substring)>,
+                      known: Set<Substring>) throws(APIError) -> [Substring: Substring] {
+        var parameters: [Substring: Substring] = [:]
+        for (key, value) in pairs where parameters[key] == nil { parameters[key] = value }
+        for key in parameters.keys.sorted() where !known.contains(key) {
+            let names = known.subtracting(["token"]).sorted().joined(separator: ", ")
+            throw .badParameter(String(key), "unknown parameter (known: \(names))")
+        }
+        return parameters
     }
 
     static func integer(_ parameters: [Substring: Substring], _ name: String, default value: Int,
@@ -118,14 +119,18 @@ extension Request {
     /// `queryParameters` leaves `+` as it is, so `source=عربي+بوست` would name no outlet.) A value whose percent
     /// escapes are not UTF-8 is kept as sent, and then fails the route's checks by name.
     public var formParameters: [(key: Substring, value: Substring)] {
-        guard let query = uri.query, !query.isEmpty else { return [] }
-        return query.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> Substring {
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return Substring(spaced.removingPercentEncoding ?? spaced)
-            }
-            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        formDecoded(Substring(uri.query ?? ""))
+    }
+}
+
+/// `application/x-www-form-urlencoded` text (a query string, a POSTed form) as its name/value pairs.
+func formDecoded(_ text: Substring) -> [(key: Substring, value: Substring)] {
+    text.split(separator: "&").map { pair in
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        func decode(_ text: Substring) -> Substring {
+            let spaced = text.replacingOccurrences(of: "+", with: " ")
+            return Substring(spaced.removingPercentEncoding ?? spaced)
         }
+        return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
     }
 }

@@ -82,9 +82,7 @@ public struct Pages: Sendable {
             for key in ["q", "source", "since", "until", "offset"] {
                 if let value = current[key] ?? nil, !value.isEmpty { items.append((key, value)) }
             }
-            let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-            return "/?" + items.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-                .joined(separator: "&")
+            return "/?" + items.map { "\($0)=\(QueryString.encoded($1))" }.joined(separator: "&")
         }
     }
 
