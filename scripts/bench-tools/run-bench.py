@@ -239,6 +239,7 @@ def bench_serve():
     serve_bench.bench_memory(BIN, db, WORK, log, rows)
     serve_bench.bench_stream(BIN, WORK, src, log, rows)
     serve_bench.bench_pages(BIN, db, qfile, WORK, log, rows)
+    serve_bench.bench_typing(BIN, db, qfile, WORK, log, rows)
 
 def bench_big():
     n = 100_000

@@ -9,6 +9,8 @@
 - alerts: 1,000 saved searches (the query mix) matched against 2,000 articles of the 100,000 index.
 - memory: serve's resident memory with 100 open streams.
 - pages: the search page against the API it is built on, and its weight.
+- typing: in headless Chromium (scripts/test-browser --typing), from the last keystroke of a query to its
+  results on the search page.
 """
 import json, os, socket, sqlite3, statistics, subprocess, threading, time, urllib.parse, urllib.request
 
@@ -239,3 +241,24 @@ def bench_pages(bin_path, db, qfile, work, log, rows, rounds=3):
                  f"page − API, query by query: p50 {pct(diff, .5):.2f} ms, p99 {pct(diff, .99):.2f} ms"))
     rows.append(("page weight", f"largest search page {max(sizes) / 1000:.1f} KB, median {statistics.median(sizes) / 1000:.1f} KB",
                  f"marsad.js {js / 1000:.1f} KB, marsad.css {css / 1000:.1f} KB, uncompressed"))
+
+def bench_typing(bin_path, db, qfile, work, log, rows, count=100):
+    """From the last keystroke to the results on the page, in a real browser, for the first `count` word queries
+    (the debounce, the request with facets, the swap). Skipped, and said so, without Chromium and Selenium."""
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test-browser")
+    if not (os.path.exists("/usr/bin/chromium") and os.path.exists("/usr/bin/chromedriver")):
+        log("typing: skipped: no /usr/bin/chromium or chromedriver (scripts/setup --test-tools installs them)")
+        return
+    words = os.path.join(work, "typing-queries.txt")
+    with open(words, "w", encoding="utf-8") as f:
+        f.write("\n".join(word_queries(qfile)[:count]) + "\n")
+    out = subprocess.run(["/usr/bin/python3", script, "--typing", bin_path, db, words], capture_output=True, text=True)
+    if out.returncode != 0:
+        log(f"typing: skipped: the browser run failed: {out.stderr.strip().splitlines()[-1:]}")
+        return
+    times = sorted(json.loads(out.stdout.strip().splitlines()[-1]))
+    pct = lambda p: times[min(len(times) - 1, int(len(times) * p))]
+    log(f"typing: {len(times)} queries, last keystroke to results p50 {pct(.5):.0f} p99 {pct(.99):.0f} worst {times[-1]:.0f} ms")
+    rows.append(("typing on the search page (headless Chromium)",
+                 f"last keystroke to results: p50 {pct(.5):.0f} ms, p99 {pct(.99):.0f} ms ({len(times)} queries)",
+                 f"worst {times[-1]:.0f} ms; debounce 40 ms included"))
