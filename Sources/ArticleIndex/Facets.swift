@@ -32,7 +32,8 @@ public struct SearchFacets: Sendable, Codable, Hashable {
 }
 
 extension ArticleIndex {
-    /// The facets of the newest `limit` matches of `query` under the filters of `options`.
+    /// The facets of the newest `limit` matches of `query` under the filters of `options`. For a loosened query,
+    /// pass the floor its search came down to: `query.requiring(atLeast: results.minimumMatch)`.
     ///
     /// Bounded like the ranking window: counting them reads each counted article's row (its outlet and date),
     /// so 2,000 matches cost about 2,000 row reads, not the whole of a common word's 100,000.
@@ -49,11 +50,15 @@ extension ArticleIndex {
                     table = "article_fts"
                     match = query.matchExpression
                 }
+                // A loosened query counts the articles that hold enough of its words, as its search did.
+                let loose = query.isLoosened && table == "article_fts"
+                let tierFilter = loose ? " AND marsad_tier(article_fts, ?) >= ?" : ""
+                let tierArguments: StatementArguments = loose ? [query.unitSpec, query.minimumMatch] : []
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT a.source, substr(a.published_at, 1, 10) AS day
                     FROM \(table) JOIN articles a ON a.id = \(table).rowid
-                    WHERE \(table) MATCH ?\(filters) ORDER BY \(table).rowid DESC LIMIT ?
-                    """, arguments: [match] + arguments + [limit + 1])
+                    WHERE \(table) MATCH ?\(tierFilter)\(filters) ORDER BY \(table).rowid DESC LIMIT ?
+                    """, arguments: [match] + tierArguments + arguments + [limit + 1])
                 var sources: [String: Int] = [:]
                 var days: [String: Int] = [:]
                 var counted = 0

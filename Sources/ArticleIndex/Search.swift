@@ -21,6 +21,16 @@ public struct SearchOptions: Sendable {
     public var rankWindow: Int
     /// A search still running after this long is stopped (``IndexError/timedOut(_:)``); nil: no limit.
     public var timeout: Duration?
+    /// How a loosened query (``SearchQuery/isLoosened``) ranks the words an article misses.
+    public var looseRanking: LooseRanking = .tiers
+
+    /// How ``MatchMode/best`` and ``MatchMode/any`` rank articles that miss some of the words.
+    public enum LooseRanking: String, Sendable, CaseIterable {
+        /// Articles with more of the words always first; bm25 orders each tier (Meilisearch's way).
+        case tiers
+        /// bm25 scaled by the share of the words the article holds (classic Lucene's coordination factor).
+        case coordination
+    }
 
     public init(limit: Int = 10, offset: Int = 0, since: String? = nil, until: String? = nil, source: String? = nil,
                 countLimit: Int = 10_000, rankWindow: Int = 2_000, timeout: Duration? = nil) {
@@ -51,6 +61,9 @@ public struct SearchHit: Sendable, Codable, Hashable {
     /// When Marsad committed the article (ISO 8601, UTC): set by ``ArticleReading/newMatches(_:options:after:newestFirst:limit:)``
     /// only, and left out of the JSON otherwise.
     public var ingestedAt: String?
+    /// The pieces of the query (``SearchQuery/units``) this article holds, as typed: set by
+    /// ``ArticleIndex/search(_:options:)``, left out of the JSON otherwise.
+    public var matchedTerms: [String]?
 
     public init(id: Int64, path: String, title: String, score: Double, snippet: String, highlights: [[Int]],
                 source: String?, publishedAt: String?, ingestedAt: String? = nil) {
@@ -67,7 +80,16 @@ public struct SearchHit: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case id, path, title, score, snippet, highlights, source, publishedAt = "published_at"
-        case ingestedAt = "ingested_at"
+        case ingestedAt = "ingested_at", matchedTerms = "matched_terms"
+    }
+}
+
+extension SearchHit {
+    /// The hit, holding these pieces of its query.
+    func holding(_ units: [String]) -> SearchHit {
+        var hit = self
+        hit.matchedTerms = units
+        return hit
     }
 }
 
@@ -81,18 +103,26 @@ public struct SearchResults: Sendable, Codable, Hashable {
     public var totalIsExact: Bool
     /// How many of the matches were ranked: all of them, or the newest ``SearchOptions/rankWindow``.
     public var ranked: Int
+    /// How the query's plain words combined.
+    public var match: MatchMode
+    /// How many of the query's optional words each match holds at least (0: none was optional). Usually
+    /// ``SearchQuery/minimumMatch``; lower when nothing reached it.
+    public var minimumMatch: Int
     public var hits: [SearchHit]
 
-    public init(query: String, total: Int, totalIsExact: Bool = true, ranked: Int? = nil, hits: [SearchHit]) {
+    public init(query: String, total: Int, totalIsExact: Bool = true, ranked: Int? = nil, match: MatchMode = .all,
+                minimumMatch: Int = 0, hits: [SearchHit]) {
         self.query = query
         self.total = total
         self.totalIsExact = totalIsExact
         self.ranked = ranked ?? total
+        self.match = match
+        self.minimumMatch = minimumMatch
         self.hits = hits
     }
 
     enum CodingKeys: String, CodingKey {
-        case query, total, totalIsExact = "total_exact", ranked, hits
+        case query, total, totalIsExact = "total_exact", ranked, match, minimumMatch = "minimum_match", hits
     }
 }
 
@@ -146,21 +176,46 @@ extension ArticleIndex {
                     return try Self.searchInOnePass(db, query, options: options, analyzer: analyzer)
                 }
 
-                // 1. Count the matches, newest first, and note where the ranking window starts.
+                // 1. Count the matches, newest first, and note where the ranking window starts. A loosened query
+                //    matches any of its optional words; `marsad_tier` keeps the articles that hold enough of them.
                 let window = max(options.rankWindow, options.offset + options.limit)
-                let matches = try Int64.fetchCursor(db, sql: """
-                    SELECT article_fts.rowid FROM article_fts\(join) WHERE article_fts MATCH ?\(filters)
-                    ORDER BY article_fts.rowid DESC LIMIT ?
-                    """, arguments: [query.matchExpression] + filterArguments + [options.countLimit])
-                var total = 0
-                var windowStart = Int64.min
-                var oldest = Int64.max
-                while let rowid = try matches.next() {
-                    total += 1
-                    if total == window { windowStart = rowid }
-                    oldest = rowid
+                let loose = query.isLoosened
+                let tierFilter = loose ? " AND marsad_tier(article_fts, ?) >= ?" : ""
+                func count(floor: Int) throws -> (total: Int, windowStart: Int64, oldest: Int64) {
+                    let tierArguments: StatementArguments = loose ? [query.unitSpec, floor] : []
+                    let matches = try Int64.fetchCursor(db, sql: """
+                        SELECT article_fts.rowid FROM article_fts\(join) WHERE article_fts MATCH ?\(tierFilter)\(filters)
+                        ORDER BY article_fts.rowid DESC LIMIT ?
+                        """, arguments: [query.matchExpression] + tierArguments + filterArguments + [options.countLimit])
+                    var total = 0
+                    var windowStart = Int64.min
+                    var oldest = Int64.max
+                    while let rowid = try matches.next() {
+                        total += 1
+                        if total == window { windowStart = rowid }
+                        oldest = rowid
+                    }
+                    return (total, windowStart, oldest)
                 }
-                guard total > 0 else { return SearchResults(query: query.text, total: 0, hits: []) }
+                var floor = query.minimumMatch
+                var (total, windowStart, oldest) = try count(floor: floor)
+                if total == 0 && loose && floor > 1 {
+                    // Nothing holds half of the words: the floor comes down to what the best articles hold, so a
+                    // natural query finds something whenever one of its words is in the index.
+                    // (FTS5 refuses its functions inside an aggregate: the maximum is taken here.)
+                    let tiers = try Int.fetchCursor(db, sql: """
+                        SELECT marsad_tier(article_fts, ?) FROM article_fts\(join) WHERE article_fts MATCH ?\(filters)
+                        """, arguments: [query.unitSpec, query.matchExpression] + filterArguments)
+                    var best = 0
+                    while let tier = try tiers.next() { best = max(best, tier) }
+                    if best > 0 {
+                        floor = best
+                        (total, windowStart, oldest) = try count(floor: floor)
+                    }
+                }
+                guard total > 0 else {
+                    return SearchResults(query: query.text, total: 0, match: query.mode, minimumMatch: floor, hits: [])
+                }
                 let ranked = windowStart == Int64.min ? total : window
 
                 // 2. Each phrase's document frequency, counted up to a limit. A query of one phrase and no filter
@@ -175,27 +230,62 @@ extension ArticleIndex {
 
                 // 3. Rank the window inside FTS5 and join only the page of hits: joining every match with
                 //    `articles` would read the stored body of thousands of articles just to sort them.
-                let rank = "marsad_rank(article_fts, \(Self.columnWeights), ?)"
+                let rank = loose ? "marsad_rank(article_fts, \(Self.columnWeights), ?, NULL, ?, ?)"
+                    : "marsad_rank(article_fts, \(Self.columnWeights), ?)"
+                let rankArguments: StatementArguments = loose
+                    ? [frequencyList, query.unitSpec, options.looseRanking.rawValue] : [frequencyList]
+                let tierArguments: StatementArguments = loose ? [query.unitSpec, floor] : []
                 let sql = filters.isEmpty ? """
                     SELECT a.id, a.path, a.title, a.body, a.source, a.published_at, r.rank
                     FROM (SELECT rowid, \(rank) AS rank FROM article_fts
-                          WHERE article_fts MATCH ? AND rowid >= ? ORDER BY rank, rowid DESC LIMIT ? OFFSET ?) r
+                          WHERE article_fts MATCH ? AND rowid >= ?\(tierFilter) ORDER BY rank, rowid DESC LIMIT ? OFFSET ?) r
                     JOIN articles a ON a.id = r.rowid
                     ORDER BY r.rank, r.rowid DESC
                     """ : """
                     SELECT a.id, a.path, a.title, a.body, a.source, a.published_at, \(rank) AS rank
                     FROM article_fts JOIN articles a ON a.id = article_fts.rowid
-                    WHERE article_fts MATCH ? AND article_fts.rowid >= ?\(filters)
+                    WHERE article_fts MATCH ? AND article_fts.rowid >= ?\(tierFilter)\(filters)
                     ORDER BY rank, article_fts.rowid DESC LIMIT ? OFFSET ?
                     """
-                let arguments: StatementArguments = [frequencyList, query.matchExpression, windowStart]
+                let arguments: StatementArguments = rankArguments + [query.matchExpression, windowStart] + tierArguments
                     + filterArguments + [options.limit, options.offset]
                 let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-                let hits = rows.map { row in Self.hit(row, score: -(row["rank"] as Double), query, analyzer) }
+                let masks = try Self.matchedUnits(db, query, rows.map { $0["id"] })
+                let hits = rows.map { row in
+                    let id: Int64 = row["id"]
+                    var score = -(row["rank"] as Double)
+                    var hit = Self.hit(row, score: score, query, analyzer)
+                    if let mask = masks[id] {
+                        hit.matchedTerms = query.units.indices.filter { $0 >= 63 || mask & (1 << Int64($0)) != 0 }
+                            .map { query.units[$0] }
+                        if loose && options.looseRanking == .tiers {
+                            // The tier was added to order the rows: the score shown is bm25's.
+                            let tier = query.optionalUnits.filter { $0 >= 63 || mask & (1 << Int64($0)) != 0 }.count
+                            score -= Double(tier) * RankFunction.tierWeight
+                            hit.score = score
+                        }
+                    }
+                    return hit
+                }
                 return SearchResults(query: query.text, total: total, totalIsExact: total < options.countLimit,
-                                     ranked: ranked, hits: hits)
+                                     ranked: ranked, match: query.mode, minimumMatch: floor, hits: hits)
             } }
         }
+    }
+
+    /// Which units of `query` each of `ids` holds, as `marsad_matched` masks. A query of one piece, or whose
+    /// pieces are all required with no `OR`, is held whole by every match: nothing to ask.
+    static func matchedUnits(_ db: Database, _ query: SearchQuery, _ ids: [Int64]) throws -> [Int64: Int64] {
+        let everyPieceHeld = !query.isLoosened && query.included.allSatisfy { $0.count == 1 }
+        guard !ids.isEmpty else { return [:] }
+        if everyPieceHeld || query.units.count <= 1 {
+            return Dictionary(uniqueKeysWithValues: ids.map { ($0, Int64.max) })
+        }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT rowid, marsad_matched(article_fts, ?) AS mask FROM article_fts
+            WHERE article_fts MATCH ? AND rowid IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: [query.unitSpec, query.matchExpression] + StatementArguments(ids))
+        return rows.reduce(into: [:]) { $0[$1["rowid"]] = $1["mask"] }
     }
 
     /// Runs `body` on `db` with SQLite stopping whatever statement is still running once `timeout` has passed.
@@ -270,7 +360,7 @@ extension ArticleIndex {
                 best.offer(rank: sqlite3_column_double(sqlite, 1), id: oldest)
             }
         }
-        guard total > 0 else { return SearchResults(query: query.text, total: 0, hits: []) }
+        guard total > 0 else { return SearchResults(query: query.text, total: 0, match: query.mode, hits: []) }
         // The same frequency, rounded the same way, as the two-pass plan passes to marsad_rank.
         let estimated = try estimate(db, counted: total, oldest: oldest, limit: options.countLimit)
         let frequency = Double(String(format: "%.1f", estimated)) ?? estimated
@@ -278,7 +368,8 @@ extension ArticleIndex {
         let idf = RankFunction.idf(hits: min(frequency, n), rows: n)
         let page = best.ranks.dropFirst(options.offset).map { (id: $0.id, score: -($0.rank * idf)) }
         return SearchResults(query: query.text, total: total, totalIsExact: total < options.countLimit,
-                             ranked: min(total, window), hits: try hits(db, page, query, analyzer))
+                             ranked: min(total, window), match: query.mode,
+                             hits: try hits(db, page, query, analyzer).map { $0.holding(query.units) })
     }
 
     /// A search of one prefix of two letters (``SearchQuery/shortPrefix``), from `article_prefix`.
@@ -303,7 +394,7 @@ extension ArticleIndex {
                 """), arguments: [match] + filterArguments + [limit])
         }
         let matches = try newest(anywhere, limit: options.countLimit)
-        guard !matches.isEmpty else { return SearchResults(query: query.text, total: 0, hits: []) }
+        guard !matches.isEmpty else { return SearchResults(query: query.text, total: 0, match: query.mode, hits: []) }
         let wanted = options.offset + options.limit
         // Title matches, as many as the page needs; when fewer, they are all of them, and the others follow.
         let titled = try newest(inTitle, limit: wanted)
@@ -312,7 +403,8 @@ extension ArticleIndex {
             + matches.lazy.filter { !titleSet.contains($0) }.map { (id: $0, score: 1.0) }
         let page = Array(ordered.dropFirst(options.offset).prefix(options.limit))
         return SearchResults(query: query.text, total: matches.count, totalIsExact: matches.count < options.countLimit,
-                             ranked: matches.count, hits: try hits(db, page, query, analyzer))
+                             ranked: matches.count, match: query.mode,
+                             hits: try hits(db, page, query, analyzer).map { $0.holding(query.units) })
     }
 
     /// The hits for a page of (article id, score), in that order, read from `articles`.

@@ -12,13 +12,40 @@ public import ArabicText
 /// | `-داعش` (also `NOT داعش`) | articles without the word |
 /// | `انسحا*` | words starting with the prefix |
 /// | `title:انسحاب`, `title:"…"` | the word or phrase in titles only |
+/// | `+انسحاب` | the word is required, also when the other words are not (``MatchMode/best``) |
 ///
-/// Everything else a user may type (FTS5's own operators, brackets, colons, `^`, `+`) is plain text to the
+/// How the plain words combine is the query's ``MatchMode``: every word required (``MatchMode/all``, the
+/// library's default and what saved searches use), the best match (``MatchMode/best``, what people get from
+/// the CLI, the API and the pages: articles with every word first, then those missing one, down to a floor),
+/// or any word (``MatchMode/any``). Phrases, `OR` groups, prefixes, `title:`, `+word` and `-word` keep their
+/// exact meaning in every mode: only plain words become optional.
+///
+/// Everything else a user may type (FTS5's own operators, brackets, colons, `^`) is plain text to the
 /// analyzer, which splits it away: a query can never inject FTS5 syntax, since the expression built here holds
 /// nothing but quoted index terms, which contain only letters and digits.
 public struct SearchQuery: Sendable, CustomStringConvertible {
     /// The query as typed.
     public let text: String
+    /// How the plain words combine.
+    public let mode: MatchMode
+    /// The query's positive pieces as typed (words, phrases in quotes, prefixes with `*`, `title:` pieces, each
+    /// member of an `OR`), in order: what ``SearchHit/matchedTerms`` names.
+    public let units: [String]
+    /// The plain words that ``mode`` made optional (indexes into ``units``); empty when every piece is required.
+    public let optionalUnits: [Int]
+    /// How many of ``optionalUnits`` an article needs at least: a third of them, rounded up (``MatchMode/best``:
+    /// one of two or three words, two of four to six), or one (``MatchMode/any``); a search that finds nothing at
+    /// this floor lowers it (see ``ArticleIndex/search(_:options:)``). 0 when no word is optional.
+    ///
+    /// Why a third: on the judged set (`scripts/eval-search`, 51 queries of 2–7 words) the floor only trims
+    /// the tail, since the tiers already rank articles with more of the words first; half of the words cut
+    /// relevant articles that hold two of a five-word query (nDCG@10 0.952, recall 0.937), a third kept them
+    /// (0.973, 0.974), a fixed two 0.969, and no floor (``MatchMode/any``) 0.978 with every article that shares
+    /// one word counted.
+    public private(set) var minimumMatch: Int
+    /// For `marsad_tier` and `marsad_matched` (see ``RankFunction``): the unit of each phrase of
+    /// ``matchExpression`` (-1 for excluded ones), then `/` and the optional units.
+    let unitSpec: String
     /// The FTS5 `MATCH` expression.
     public let matchExpression: String
     /// The FTS5 phrases of ``matchExpression`` in the order FTS5 numbers them, each as an expression of its own;
@@ -44,9 +71,10 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
 
     /// Parses `text`.
     /// - Throws: ``IndexError/invalidQuery(_:)`` with a message meant for the person who typed it.
-    public init(_ text: String, analyzer: ArabicAnalyzer = ArabicAnalyzer()) throws(IndexError) {
+    public init(_ text: String, mode: MatchMode = .all, analyzer: ArabicAnalyzer = ArabicAnalyzer()) throws(IndexError) {
         self.text = text
-        var parser = QueryParser(text: text, analyzer: analyzer)
+        self.mode = mode
+        var parser = QueryParser(text: text, analyzer: analyzer, mode: mode)
         let compiled = try parser.parse()
         matchExpression = compiled.expression
         phrases = compiled.phrases
@@ -56,11 +84,33 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
         highlightPrefixes = compiled.prefixes
         included = compiled.included
         excluded = compiled.excluded
+        units = compiled.units
+        optionalUnits = compiled.optionalUnits
+        minimumMatch = compiled.optionalUnits.isEmpty ? 0
+            : mode == .any ? 1 : (compiled.optionalUnits.count + 2) / 3
+        unitSpec = compiled.phraseUnits.map(String.init).joined(separator: " ") + " / "
+            + compiled.optionalUnits.map(String.init).joined(separator: " ")
+    }
+
+    /// Whether some words are optional: the search counts and ranks by how many of them an article holds.
+    public var isLoosened: Bool { !optionalUnits.isEmpty }
+
+    /// The same query with another floor (``minimumMatch``): what ``SearchResults/minimumMatch`` says a search
+    /// came down to, so that its facets count the same articles.
+    public func requiring(atLeast floor: Int) -> SearchQuery {
+        var query = self
+        if isLoosened { query.minimumMatch = max(1, min(floor, optionalUnits.count)) }
+        return query
     }
 
     /// A query for any of these index terms (already analyzed), ranked by bm25: how "more like this" asks.
     init(anyOf terms: [String]) {
         text = terms.joined(separator: " OR ")
+        mode = .any
+        units = terms
+        optionalUnits = []
+        minimumMatch = 0
+        unitSpec = terms.indices.map(String.init).joined(separator: " ") + " / "
         matchExpression = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
         phrases = terms
         isOneCostlyPhrase = false
@@ -70,6 +120,19 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
         included = [terms.map { QueryClause(terms: [$0], isPrefix: false, titleOnly: false) }]
         excluded = []
     }
+}
+
+/// How the plain words of a query combine (`--match` on the CLI, `match=` in the API).
+public enum MatchMode: String, Sendable, CaseIterable, Codable {
+    /// Every word is required: an article with four of five words is not a match.
+    case all
+    /// Articles with every word rank first, then those that miss one, then two, down to a third of the words
+    /// (lower only when nothing reaches it; see ``SearchQuery/minimumMatch``); bm25 orders each tier.
+    /// Elasticsearch's `minimum_should_match` and Meilisearch's matching strategies do the same. Beside required
+    /// pieces (a phrase, an `OR`, a prefix, `title:`, `+word`) one of the plain words is still needed.
+    case best
+    /// Any word: ranked like ``best``, down to articles with one of the words.
+    case any
 }
 
 /// An analyzed prefix (`تح` for `التح*`), in titles only or anywhere.
@@ -103,6 +166,8 @@ struct QueryParser {
         var prefix: ShortPrefix?
         /// What `fragment` asks for, as a clause (nil when `fragment` is).
         var clause: QueryClause?
+        /// A word with no quotes, `*`, `title:` or `+`: the kind of piece a loosened mode makes optional.
+        var isPlainWord = false
     }
 
     struct Compiled {
@@ -114,15 +179,21 @@ struct QueryParser {
         var prefixes: [String] = []
         var included: [[QueryClause]] = []
         var excluded: [[QueryClause]] = []
+        var units: [String] = []
+        var optionalUnits: [Int] = []
+        var phraseUnits: [Int] = []
     }
 
     private var terms: Set<String> = []
     private var prefixes: [String] = []
     private var stopWordsSeen: [String] = []
 
-    init(text: String, analyzer: ArabicAnalyzer) {
+    let mode: MatchMode
+
+    init(text: String, analyzer: ArabicAnalyzer, mode: MatchMode = .all) {
         self.text = text
         self.analyzer = analyzer
+        self.mode = mode
     }
 
     mutating func parse() throws(IndexError) -> Compiled {
@@ -178,7 +249,27 @@ struct QueryParser {
         var excludedPhrases: [String?] = []
         var includedClauses: [[QueryClause]] = []
         var excludedClauses: [[QueryClause]] = []
+        var units: [String] = []
+        var includedUnits: [Int] = []
+        // In a loosened mode, the plain words (two or more) become one OR group, placed where the first of them
+        // stood; how many of them an article holds is counted by `marsad_tier`.
+        let isOptional = { (group: [Unit]) in
+            group.count == 1 && group[0].isPlainWord && !group[0].negated && group[0].fragment != nil
+        }
+        let optionalCount = mode == .all ? 0 : groups.filter(isOptional).count
+        var optional: [Unit] = []
+        var optionalSlot: Int?
+        var optionalPhraseIndex = 0
         for group in groups {
+            if optionalCount >= 2 && isOptional(group) {
+                if optionalSlot == nil {
+                    optionalSlot = included.count
+                    optionalPhraseIndex = includedPhrases.count
+                    included.append("")
+                }
+                optional.append(group[0])
+                continue
+            }
             let fragments = group.compactMap(\.fragment)
             if fragments.isEmpty { continue }
             let joined = fragments.count == 1 ? fragments[0] : "(" + fragments.joined(separator: " OR ") + ")"
@@ -188,9 +279,29 @@ struct QueryParser {
                 excludedClauses.append(group.compactMap(\.clause))
             } else {
                 included.append(joined)
-                includedPhrases += fragments
+                for unit in group where unit.fragment != nil {
+                    includedPhrases.append(unit.fragment)
+                    includedUnits.append(units.count)
+                    units.append(unit.original)
+                }
                 includedClauses.append(group.compactMap(\.clause))
             }
+        }
+        var optionalUnits: [Int] = []
+        if let slot = optionalSlot {
+            // The group's phrases go where FTS5 numbers them: after the phrases of the pieces before the slot.
+            let before = optionalPhraseIndex
+            included[slot] = "(" + optional.compactMap(\.fragment).joined(separator: " OR ") + ")"
+            var phrases: [String?] = [], phraseUnits: [Int] = []
+            for unit in optional {
+                phrases.append(unit.fragment)
+                phraseUnits.append(units.count)
+                optionalUnits.append(units.count)
+                units.append(unit.original)
+            }
+            includedPhrases.insert(contentsOf: phrases, at: before)
+            includedUnits.insert(contentsOf: phraseUnits, at: before)
+            includedClauses.append(optional.compactMap(\.clause))
         }
         if included.isEmpty {
             if !stopWordsSeen.isEmpty && excluded.isEmpty {
@@ -206,12 +317,14 @@ struct QueryParser {
         if !excluded.isEmpty {
             expression = "(" + expression + ") NOT (" + excluded.joined(separator: " OR ") + ")"
         }
-        let units = groups.joined().filter { $0.fragment != nil }
-        let lone = units.count == 1 && !units[0].negated ? units[0].prefix : nil
+        let pieces = groups.joined().filter { $0.fragment != nil }
+        let lone = pieces.count == 1 && !pieces[0].negated ? pieces[0].prefix : nil
         return Compiled(expression: expression, phrases: includedPhrases + excludedPhrases,
-                        oneCostlyPhrase: units.count == 1 && units[0].costly,
+                        oneCostlyPhrase: pieces.count == 1 && pieces[0].costly,
                         shortPrefix: lone.flatMap { $0.text.unicodeScalars.count == FullTextRow.prefixLength ? $0 : nil },
-                        terms: terms, prefixes: prefixes, included: includedClauses, excluded: excludedClauses)
+                        terms: terms, prefixes: prefixes, included: includedClauses, excluded: excludedClauses,
+                        units: units, optionalUnits: optionalUnits,
+                        phraseUnits: includedUnits + excludedPhrases.map { _ in -1 })
     }
 
     /// Analyzes a word (with its `-`, `title:` and `*` decorations) or a phrase into an FTS5 fragment.
@@ -221,8 +334,10 @@ struct QueryParser {
         var titleOnly = false
         var isPhrase = false
         if case .phrase = token { isPhrase = true }
+        var required = false
         if !isPhrase {
             if body.hasPrefix("-") { negated = true; body = body.dropFirst() }
+            else if body.hasPrefix("+") && body.count > 1 { required = true; body = body.dropFirst() }
             if body.hasPrefix("title:") {
                 titleOnly = true
                 body = body.dropFirst(6)
@@ -274,8 +389,10 @@ struct QueryParser {
         }
         if titleOnly, let f = fragment { fragment = "title : " + f }
         let shortPrefix = prefix ? prefixes.last.map { ShortPrefix(text: $0, titleOnly: titleOnly) } : nil
-        return Unit(negated: negated, fragment: fragment, original: raw, costly: costly, prefix: shortPrefix,
-                    clause: clause)
+        var quotedPhrase = false
+        if case .phrase = token { quotedPhrase = true }
+        return Unit(negated: negated, fragment: fragment, original: quotedPhrase ? "\"\(raw)\"" : raw, costly: costly, prefix: shortPrefix,
+                    clause: clause, isPlainWord: !isPhrase && !prefix && !titleOnly && !required)
     }
 
     /// Splits the query into words, quoted phrases and operators. Quotes: "…", “…”, «…».
@@ -339,3 +456,4 @@ struct QueryParser {
         s == "\u{201D}" || s == "\u{00BB}"
     }
 }
+

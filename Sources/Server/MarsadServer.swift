@@ -239,7 +239,8 @@ public struct MarsadServer: Sendable {
                 throw IndexError.timedOut("the search took longer than \(timeout) and was stopped: narrow it down")
             }
             options.timeout = left
-            return (results, try await reader.facets(query, options: options, limit: SearchParameters.facetLimit))
+            return (results, try await reader.facets(query.requiring(atLeast: results.minimumMatch), options: options,
+                                                     limit: SearchParameters.facetLimit))
         }
     }
 

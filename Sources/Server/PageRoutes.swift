@@ -42,6 +42,14 @@ extension MarsadServer {
                                     since: pairs["since"], until: pairs["until"], offset: max(0, offset), limit: limit,
                                     results: nil, facets: nil, error: nil)
             var status = HTTPResponse.Status.ok
+            if let match = pairs["match"], !match.isEmpty {
+                if let mode = MatchMode(rawValue: match) {
+                    page.match = mode == .best ? nil : mode
+                } else {
+                    page.error = "طريقة المطابقة «\(match)» غير معروفة (match): all أو best أو any"
+                    status = .badRequest
+                }
+            }
             for (name, value) in [("since", page.since), ("until", page.until)] {
                 if let value, !SearchParameters.isISODate(Substring(value)) {
                     page.error = "التاريخ «\(value)» غير صالح (\(name)): اكتبه هكذا 2024-01-25"
@@ -50,7 +58,8 @@ extension MarsadServer {
             }
             if let text = query, page.error == nil {
                 do {
-                    let parsed = try SearchQuery(text)
+                    let parsed = try SearchQuery(text, mode: page.match ?? .best)
+                    page.queryUnits = parsed.units
                     let options = SearchOptions(limit: limit, offset: page.offset, since: page.since, until: page.until,
                                                 source: page.source)
                     let (results, facets) = try await Self.searchWithFacets(index, parsed, options: options, timeout: timeout)

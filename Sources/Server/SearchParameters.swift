@@ -13,9 +13,13 @@ public struct SearchParameters: Sendable {
     public var since: String?
     public var until: String?
     public var source: String?
+    /// `match`: how the plain words combine (`all`, `best`, `any`); `best` where the route takes `match`, and
+    /// `all` where it does not (streams and feeds notify of articles that hold the whole search).
+    public var match: MatchMode
 
     /// The parameters `/api/search` takes (`token` is the feed readers' way to authenticate).
-    public static let known: Set<Substring> = ["q", "limit", "offset", "since", "until", "source", "collapse", "token"]
+    public static let known: Set<Substring> = ["q", "limit", "offset", "since", "until", "source", "collapse", "match",
+                                                 "token"]
     public static let maximumLimit = 100
     public static let maximumOffset = 10_000
     /// Facets count the newest this many matches, as the ranking does (see `SearchFacets`).
@@ -41,6 +45,13 @@ public struct SearchParameters: Sendable {
         since = try Self.date(parameters, "since")
         until = try Self.date(parameters, "until")
         source = parameters["source"].map(String.init)
+        match = known.contains("match") ? .best : .all
+        if let text = parameters["match"] {
+            guard let mode = MatchMode(rawValue: String(text)) else {
+                throw .badParameter("match", "unknown value '\(text)' (known: all, best, any)")
+            }
+            match = mode
+        }
         if let collapse = parameters["collapse"], collapse != "none" {
             throw .badParameter("collapse", "unknown value '\(collapse)' (this version knows: none)")
         }
@@ -53,7 +64,7 @@ public struct SearchParameters: Sendable {
     /// The parsed query (nil when `q` was left out); a malformed one is a 400 naming `q`.
     public func parsedQuery() throws(APIError) -> SearchQuery? {
         guard let query else { return nil }
-        do { return try SearchQuery(query) } catch { throw .badParameter("q", error.description) }
+        do { return try SearchQuery(query, mode: match) } catch { throw .badParameter("q", error.description) }
     }
 
     /// The query string these parameters came from, without `token` (so a link never carries a secret).

@@ -110,6 +110,7 @@ enum EmbeddedAssets {
   {{#filterSource}}<input type="hidden" name="source" value="{{filterSource}}">{{/filterSource}}
   {{#filterSince}}<input type="hidden" name="since" value="{{filterSince}}">{{/filterSince}}
   {{#filterUntil}}<input type="hidden" name="until" value="{{filterUntil}}">{{/filterUntil}}
+  {{#filterMatch}}<input type="hidden" name="match" value="{{filterMatch}}">{{/filterMatch}}
   <button type="submit">ابحث</button>
   <p id="syntax" class="syntax">«عبارة بين علامتي تنصيص» · ‎-كلمة‎ للاستبعاد · OR لأيٍّ منهما · بادئة* · title:كلمة في العناوين</p>
 </form>
@@ -125,6 +126,7 @@ enum EmbeddedAssets {
     <h2><a href="/articles/{{id}}"><bdi>{{title}}</bdi></a></h2>
     <p class="meta">{{#source}}<bdi class="source">{{source}}</bdi> · {{/source}}{{#published}}<time datetime="{{iso}}">{{arabic}}</time> · {{/published}}<bdi class="path" dir="ltr">{{path}}</bdi></p>
     <p class="snippet">{{{snippetHTML}}}</p>
+    {{#missing}}<p class="missing">لا تحتوي على: <bdi>{{missing}}</bdi></p>{{/missing}}
   </li>
 {{/hits}}
 </ol>
@@ -215,6 +217,7 @@ button { font: inherit; padding: .45rem 1rem; border: 1px solid var(--accent); b
 .hit.new { background: color-mix(in srgb, var(--mark) 25%, transparent); }
 .hit h2 { font-size: 1.2rem; margin: 0; }
 .snippet { margin: .25rem 0 0; }
+.missing { margin: .15rem 0 0; color: var(--muted); font-size: .875rem; }
 mark { background: var(--mark); color: inherit; padding: 0 .1em; }
 .path { font-family: ui-monospace, monospace; font-size: .85em; unicode-bidi: isolate; word-break: break-all; }
 .facets h3 { font-size: 1rem; margin: 1rem 0 .4rem; }

@@ -59,6 +59,10 @@ public struct Pages: Sendable {
         public var results: SearchResults?
         public var facets: SearchFacets?
         public var error: String?
+        /// `match`, when the page was asked for a mode other than the default (``MatchMode/best``).
+        public var match: MatchMode?
+        /// The query's pieces as typed (``SearchQuery/units``): a hit that lacks some says which.
+        public var queryUnits: [String] = []
 
         public init(query: String?, source: String?, since: String?, until: String?, offset: Int, limit: Int,
                     results: SearchResults?, facets: SearchFacets?, error: String?) {
@@ -77,9 +81,9 @@ public struct Pages: Sendable {
         func link(_ changes: [String: String?]) -> String {
             var items: [(String, String)] = []
             var current: [String: String?] = ["q": query, "source": source, "since": since, "until": until,
-                                              "offset": offset > 0 ? String(offset) : nil]
+                                              "match": match?.rawValue, "offset": offset > 0 ? String(offset) : nil]
             for (key, value) in changes { current[key] = value }
-            for key in ["q", "source", "since", "until", "offset"] {
+            for key in ["q", "source", "since", "until", "match", "offset"] {
                 if let value = current[key] ?? nil, !value.isEmpty { items.append((key, value)) }
             }
             return "/?" + items.map { "\($0)=\(QueryString.encoded($1))" }.joined(separator: "&")
@@ -97,6 +101,7 @@ public struct Pages: Sendable {
         if let source = page.source { values["filterSource"] = source }
         if let since = page.since { values["filterSince"] = since }
         if let until = page.until { values["filterUntil"] = until }
+        if let match = page.match { values["filterMatch"] = match.rawValue }
         if let error = page.error { values["error"] = error }
         if let results = page.results {
             let found = results.total > 0
@@ -118,6 +123,8 @@ public struct Pages: Sendable {
                 var item: [String: Any] = ["id": hit.id, "title": hit.title, "path": hit.path,
                                            "snippetHTML": HTML.marked(hit.snippet, highlights: hit.highlights)]
                 if let source = hit.source { item["source"] = source }
+                let missing = page.queryUnits.filter { !(hit.matchedTerms ?? page.queryUnits).contains($0) }
+                if !missing.isEmpty { item["missing"] = missing.joined(separator: "، ") }
                 if let published = hit.publishedAt, let arabic = ArabicDate.day(published) {
                     item["published"] = ["iso": String(published.prefix(10)), "arabic": arabic]
                 }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import ArticleIndex
 import Daemon
 import Foundation
 import Logging
@@ -6,6 +7,8 @@ import ServiceLifecycle
 import SystemdSupport
 
 extension LogTarget: ExpressibleByArgument {}
+extension MatchMode: ExpressibleByArgument {}
+extension SearchOptions.LooseRanking: ExpressibleByArgument {}
 extension ConsoleLogHandler.Format: ExpressibleByArgument {}
 
 struct Run: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArticleIndex
 
+
 struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search the index; prints ranked hits with highlighted snippets.",
@@ -9,7 +10,10 @@ struct Search: AsyncParsableCommand {
             وانسحابها and بالانسحاب, and spellings with harakat, tatweel or another alef form match the plain one.
 
             Query syntax:
-              انسحاب القوات          all the words (ranked by bm25, title matches weigh more)
+              انسحاب القوات          the words: articles with all of them first, then those missing one, \
+            down to half of them (--match best, the default; --match all requires every word, --match any \
+            goes down to one); bm25 ranks within, title matches weigh more
+              +انسحاب                 a word that is required in every mode
               "التحالف الدولي"        an exact phrase (also «…» and “…”)
               واشنطن OR بغداد         either word
               -داعش   or  NOT داعش    leave out articles with the word
@@ -39,15 +43,22 @@ struct Search: AsyncParsableCommand {
     @Option(help: "Only articles from this outlet.")
     var source: String?
 
+    @Option(help: "How the plain words combine: all (every word required), best (all first, then fewer, down to half), any.")
+    var match: MatchMode = .best
+
+    @Option(help: .hidden)  // tiers | coordination: for scripts/eval-search, which compares them
+    var ranking: SearchOptions.LooseRanking = .tiers
+
     @Flag(help: "Print the results as JSON.")
     var json = false
 
     func run() async throws {
         let store = try index.open(.readOnly)
         let parsed: SearchQuery
-        do { parsed = try SearchQuery(query.joined(separator: " ")) } catch { throw CLIError(error.description) }
-        let options = SearchOptions(limit: max(0, limit), offset: max(0, offset), since: since, until: until,
+        do { parsed = try SearchQuery(query.joined(separator: " "), mode: match) } catch { throw CLIError(error.description) }
+        var options = SearchOptions(limit: max(0, limit), offset: max(0, offset), since: since, until: until,
                                     source: source)
+        options.looseRanking = ranking
         let results: SearchResults
         do {
             results = try await store.search(parsed, options: options)
@@ -67,13 +78,17 @@ struct Search: AsyncParsableCommand {
         let count = results.totalIsExact ? "\(results.total)" : "more than \(results.total)"
         let ranked = results.ranked < results.total || !results.totalIsExact
             ? " (the newest \(results.ranked) ranked)" : ""
-        print("\(shown)\(count) article\(results.total == 1 ? "" : "s") match «\(results.query)»\(ranked)\n")
+        let loosened = parsed.isLoosened
+            ? " (\(match == .any ? "any word" : "best match"): at least \(results.minimumMatch) of its \(parsed.optionalUnits.count) words)" : ""
+        print("\(shown)\(count) article\(results.total == 1 ? "" : "s") match «\(results.query)»\(loosened)\(ranked)\n")
         for (n, hit) in results.hits.enumerated() {
             print("\(options.offset + n + 1). \(Output.bold(hit.title))")
             var line = "   \(hit.path) · #\(hit.id) · score \(String(format: "%.3g", hit.score))"
             if let source = hit.source { line += " · \(source)" }
             if let date = hit.publishedAt { line += " · \(date)" }
             print(Output.dim(line))
+            let missing = parsed.units.filter { !(hit.matchedTerms ?? parsed.units).contains($0) }
+            if !missing.isEmpty { print(Output.dim("   لا تحتوي على: " + missing.joined(separator: "، "))) }
             print("   " + Output.highlight(hit.snippet, hit.highlights) + "\n")
         }
     }
