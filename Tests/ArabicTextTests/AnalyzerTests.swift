@@ -5,9 +5,9 @@ import Testing
 struct AnalyzerTests {
     let analyzer = ArabicAnalyzer()
 
-    @Test("Version 2")
+    @Test("Version 3")
     func version() {
-        #expect(ArabicAnalyzer.version == 2)
+        #expect(ArabicAnalyzer.version == 3)
     }
 
     @Test("The documented examples")
