@@ -59,7 +59,9 @@ public struct ArabicAnalyzer: Sendable {
     ///
     /// - 1: the first, crude analyzer.
     /// - 2: Lucene's light10 stemmer and stop list, extended normalizer, NFKC-aware tokenizer.
-    public static let version = 2
+    /// - 3: one term for every way of writing a number: `5.4`, `5,4` and `٥٫٤` are `5٫4`; `1,350`,
+    ///   `١٬٣٥٠` and `1 350` are `1350` (see "Numbers" in ``ArabicTokenizer``).
+    public static let version = 3
 
     /// What an analyzer does besides tokenizing.
     public struct Configuration: Sendable {

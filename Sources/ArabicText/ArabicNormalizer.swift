@@ -34,6 +34,10 @@
 /// - U+0670 (superscript alef) and the invisible ZWNJ, ZWJ, LRM, RLM and ALM are removed.
 /// - Persian and Urdu ی (U+06CC) → ي and ک (U+06A9) → ك.
 /// - Every decimal digit (Nd) of any script (٠–٩, ۰–۹, …) → its ASCII digit.
+/// - Numbers are written as the tokenizer writes them (see "Numbers" in ``ArabicTokenizer``): one
+///   decimal separator becomes ٫ (`5.4` → `5٫4`) and thousands separators are dropped
+///   (`١٬٣٥٠` → `1350`). A number with several decimal separators keeps them as written, since
+///   the normalizer does not split.
 /// - Lowercasing of every cased letter, with the simple (one-scalar) mapping Java uses.
 ///
 /// The normalizer works on Unicode scalars, never on `Character`s: Swift considers ا + U+0654

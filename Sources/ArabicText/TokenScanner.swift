@@ -49,6 +49,17 @@ func decodeScalar(_ p: UnsafePointer<UInt8>, _ i: Int) -> (value: UInt32, length
 /// Runs of combining marks whose order NFC would change are sent to the slow path too, unless
 /// the fold deletes them anyway (harakat in the extended normalizer): reordering marks that are
 /// about to be removed changes nothing.
+///
+/// ## Numbers
+///
+/// A number separator (`.` `,` `٫` `٬` and the thin and no-break spaces, ``ScalarKind/numberSeparator``)
+/// ends the plain run like any separator. Only when a digit stands on both sides of it does the
+/// scanner read the number it belongs to (``NumberReader``), ahead to its end: whether a `.` is kept
+/// (as ٫) or splits depends on whether another decimal separator follows, and a `,` on the length of
+/// the run after it. The number is read once to count and once to write; neither allocates. When a
+/// scalar that NFKC changes touches the number (a fullwidth digit), the token goes to the slow
+/// path, which reads the number the same way over the NFKC scalars, deciding what is a separator
+/// on the scalars as written.
 struct TokenScanner {
     let tables = UnicodeTables.shared
     let mode: FoldMode
@@ -115,6 +126,10 @@ struct TokenScanner {
                 continue
             }
             var kind = entry & InfoBit.kindMask
+            if kind == ScalarKind.numberSeparator, let end = number(p, n, at: i, length, &state, &writer, &sink) {
+                i = end
+                continue
+            }
             if !splits { kind = keptWhole(kind) }
             if kind == ScalarKind.letter || kind == ScalarKind.digit {
                 extend(&state, &writer, cp, entry, fold, i, length)
@@ -129,22 +144,8 @@ struct TokenScanner {
                 extend(&state, &writer, cp, entry, fold, i, length)
             } else if kind == ScalarKind.joiner {
                 if state.active && mode != .extended { writer.append(scalar: cp) }
-            } else {  // ScalarKind.numberSeparator
-                var inNumber = false
-                if state.active, state.end == i, i &+ length < n,
-                   tables.info(of: scalarBefore(p, i).value) & InfoBit.kindMask == ScalarKind.digit {
-                    let nextEntry = tables.info(of: decodeScalar(p, i &+ length).value)
-                    if nextEntry & InfoBit.slow != 0 {
-                        i = slowRun(p, n, from: state.start, trigger: i, &state, &writer, &sink)
-                        continue
-                    }
-                    inNumber = nextEntry & InfoBit.kindMask == ScalarKind.digit
-                }
-                if inNumber {
-                    extend(&state, &writer, cp, entry, nil, i, length)
-                } else {
-                    finish(&state, &writer, &sink)
-                }
+            } else {  // ScalarKind.numberSeparator outside a number: a separator like any other
+                finish(&state, &writer, &sink)
             }
             i &+= length
         }
@@ -288,6 +289,152 @@ struct TokenScanner {
         }
     }
 
+    /// Adds the scalar `value`, from the original bytes `start..<end`, to the token (starting one if needed).
+    @inline(__always)
+    private func add(_ value: UInt32, from start: Int, to end: Int, _ state: inout TokenState,
+                     _ writer: inout ByteWriter, _ fold: UnsafeMutablePointer<UInt16>?) {
+        if !state.active {
+            state = TokenState(active: true, start: start, end: start, outputStart: writer.count,
+                               outputEnd: writer.count)
+        }
+        appendFolded(value, tables.info(of: value), fold, &writer)
+        state.end = Swift.max(state.end, end)
+        state.outputEnd = writer.count
+    }
+
+    // MARK: Numbers
+
+    /// At the number separator `p[i]` (`.` `,` `٫` `٬` or a thin or no-break space): when it stands
+    /// right after a digit of the token and before a digit, reads the number it belongs to into the
+    /// token (see "Numbers" in ``ArabicTokenizer``) and returns where the number ends; nil when the
+    /// separator is no part of a number.
+    ///
+    /// `.` and `,` are frequent in text and rarely between digits, so this first looks at the
+    /// scalars on both sides (one table load each) and leaves everything else to ``readNumber``.
+    @inline(__always)
+    private func number<Sink: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, at i: Int, _ length: Int,
+                                         _ state: inout TokenState, _ writer: inout ByteWriter,
+                                         _ sink: inout Sink) -> Int? {
+        guard state.active, state.end == i, i &+ length < n else { return nil }
+        let next = tables.info(of: decodeScalar(p, i &+ length).value)
+        guard next & InfoBit.kindMask == ScalarKind.digit || next & InfoBit.slow != 0,
+              tables.info(of: scalarBefore(p, i).value) & InfoBit.kindMask == ScalarKind.digit else { return nil }
+        return readNumber(p, n, at: i, &state, &writer, &sink)
+    }
+
+    /// The fast path's number: read from the original bytes, or handed to the slow path when a scalar
+    /// that NFKC changes touches it (a fullwidth digit, ²).
+    @inline(never)
+    private func readNumber<Sink: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, at i: Int,
+                                             _ state: inout TokenState, _ writer: inout ByteWriter,
+                                             _ sink: inout Sink) -> Int? {
+        // The run of digits before the separator (only whether it has more than 3 matters).
+        var digits = 0, k = i
+        while digits < 4, k > state.start {
+            let (value, start) = scalarBefore(p, k)
+            guard tables.info(of: value) & InfoBit.kindMask == ScalarKind.digit else { break }
+            digits &+= 1
+            k = start
+        }
+        let scalars = OriginalScalars(p: p, endIndex: n, tables: tables)
+        guard let plan = NumberReader.plan(scalars, at: i, previousDigits: digits) else {
+            return slowRun(p, n, from: state.start, trigger: i, &state, &writer, &sink)
+        }
+        guard plan.separators > 0 else { return nil }
+        return writeNumber(scalars, at: i, previousDigits: digits, plan: plan, &state, &writer, &sink)
+    }
+
+    /// Writes the number whose first separator is at `position` (after a run of `previousDigits`
+    /// digits already in the token), as `plan` counted it, and returns where it ends.
+    ///
+    /// Digits are folded like any others. A thousands separator is dropped (the original range still
+    /// covers it). The decimal separator of a decimal number is written ٫
+    /// (``NumberSeparator/canonicalDecimal``). When the number has several decimal separators (a date,
+    /// a version, an address), each of them ends a token instead, or, in a scanner that does not
+    /// split, is kept as written.
+    private func writeNumber<Scalars: NumberScalars, Sink: TokenSink>(
+        _ scalars: Scalars, at position: Int, previousDigits: Int, plan: (separators: Int, decimals: Int),
+        _ state: inout TokenState, _ writer: inout ByteWriter, _ sink: inout Sink
+    ) -> Int {
+        let fold = foldTable
+        var reader = NumberReader(scalars, at: position, previousDigits: previousDigits)
+        for _ in 0..<plan.separators {
+            guard case .step(let step) = reader.next() else { break }  // the same steps as the plan's
+            switch step.use {
+            case .group:
+                break
+            case .decimal where plan.decimals == 1:
+                writer.append(scalar: NumberSeparator.canonicalDecimal)
+                state.outputEnd = writer.count
+            case .decimal:
+                if splits {
+                    finish(&state, &writer, &sink)
+                } else {
+                    let separator = scalars.scalar(at: step.separator.lowerBound)
+                    add(separator.value, from: separator.start, to: separator.end, &state, &writer, fold)
+                }
+            }
+            var k = step.separator.upperBound
+            while k < step.runEnd {
+                let digit = scalars.scalar(at: k)
+                add(digit.value, from: digit.start, to: digit.end, &state, &writer, fold)
+                k = digit.next
+            }
+            state.hasLetterOrDigit = true
+        }
+        return reader.position
+    }
+
+    /// The original bytes, as the fast path reads a number: a scalar that NFKC changes is unknown.
+    private struct OriginalScalars: NumberScalars {
+        let p: UnsafePointer<UInt8>
+        let endIndex: Int
+        let tables: UnicodeTables
+
+        func separator(at k: Int) -> (role: NumberSeparator, next: Int)? {
+            let (cp, length) = decodeScalar(p, k)
+            return NumberSeparator(cp).map { ($0, k &+ length) }
+        }
+
+        func digit(at k: Int) -> (isDigit: Bool, next: Int)? {
+            let (cp, length) = decodeScalar(p, k)
+            let entry = tables.info(of: cp)
+            if entry & InfoBit.slow != 0 { return nil }
+            return (entry & InfoBit.kindMask == ScalarKind.digit, k &+ length)
+        }
+
+        func scalar(at k: Int) -> (value: UInt32, start: Int, end: Int, next: Int) {
+            let (cp, length) = decodeScalar(p, k)
+            return (cp, k, k &+ length, k &+ length)
+        }
+    }
+
+    /// The NFKC scalars of the slow path. Whether a scalar is a number separator is decided on the
+    /// original scalar it comes from: NFKC turns the no-break spaces into plain spaces, and ．(U+FF0E)
+    /// into `.`, which is no number separator as written.
+    private struct NormalizedScalars: NumberScalars {
+        let scalars: [SourcedScalar]
+        let p: UnsafePointer<UInt8>
+        let tables: UnicodeTables
+
+        var endIndex: Int { scalars.count }
+
+        func separator(at k: Int) -> (role: NumberSeparator, next: Int)? {
+            let item = scalars[k]
+            let (cp, length) = decodeScalar(p, item.start)
+            guard length == item.end - item.start, let role = NumberSeparator(cp) else { return nil }
+            return (role, k + 1)
+        }
+
+        func digit(at k: Int) -> (isDigit: Bool, next: Int)? {
+            (tables.info(of: scalars[k].value) & InfoBit.kindMask == ScalarKind.digit, k + 1)
+        }
+
+        func scalar(at k: Int) -> (value: UInt32, start: Int, end: Int, next: Int) {
+            (scalars[k].value, scalars[k].start, scalars[k].end, k + 1)
+        }
+    }
+
     // MARK: The slow path
 
     /// Re-tokenizes `p[start..<end]` after NFKC, where `end` is the first plain separator at or
@@ -307,33 +454,39 @@ struct TokenScanner {
         }
         let scalars = nfkc(p, start..<end)
         let fold = foldTable
+        let numberScalars = NormalizedScalars(scalars: scalars, p: p, tables: tables)
         var lastWasDigit = false
-        for (index, item) in scalars.enumerated() {
+        var index = 0
+        while index < scalars.count {
+            let item = scalars[index]
             let entry = tables.info(of: item.value)
             var kind = entry & InfoBit.kindMask
+            if kind == ScalarKind.separator || kind == ScalarKind.numberSeparator, state.active, lastWasDigit,
+               index + 1 < scalars.count, numberScalars.digit(at: index + 1)!.isDigit,
+               numberScalars.separator(at: index) != nil {
+                var digits = 0
+                while digits < 4, index - digits > 0, numberScalars.digit(at: index - digits - 1)!.isDigit {
+                    digits += 1
+                }
+                let plan = NumberReader.plan(numberScalars, at: index, previousDigits: digits)!
+                if plan.separators > 0 {
+                    index = writeNumber(numberScalars, at: index, previousDigits: digits, plan: plan,
+                                        &state, &writer, &sink)
+                    continue  // lastWasDigit stays true: a number ends with a digit
+                }
+            }
             if !splits { kind = keptWhole(kind) }
             switch kind {
             case ScalarKind.letter, ScalarKind.digit, ScalarKind.mark:
-                if !state.active {
-                    state = TokenState(active: true, start: item.start, end: item.start,
-                                       outputStart: writer.count, outputEnd: writer.count)
-                }
-                appendFolded(item.value, entry, fold, &writer)
-                state.end = Swift.max(state.end, item.end)
-                state.outputEnd = writer.count
+                add(item.value, from: item.start, to: item.end, &state, &writer, fold)
                 state.hasLetterOrDigit = state.hasLetterOrDigit || kind != ScalarKind.mark
             case ScalarKind.joiner:
                 if state.active && mode != .extended { writer.append(scalar: item.value) }
-            case ScalarKind.numberSeparator
-                where state.active && lastWasDigit && index + 1 < scalars.count
-                    && tables.info(of: scalars[index + 1].value) & InfoBit.kindMask == ScalarKind.digit:
-                writer.append(scalar: item.value)
-                state.end = Swift.max(state.end, item.end)
-                state.outputEnd = writer.count
             default:
                 finish(&state, &writer, &sink)
             }
             lastWasDigit = kind == ScalarKind.digit
+            index += 1
         }
         finish(&state, &writer, &sink)
         return end

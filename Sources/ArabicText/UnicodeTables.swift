@@ -11,8 +11,10 @@ enum ScalarKind {
     /// An invisible format character that never splits a word but never starts one either:
     /// ZWNJ, ZWJ, LRM, RLM and the Arabic letter mark (ALM).
     static let joiner: UInt16 = 4
-    /// The Arabic decimal and thousands separators (٫ ٬): part of a token between two digits,
-    /// a separator anywhere else.
+    /// What may stand between the digits of one number (``NumberSeparator``): `.` `,` `٫` `٬` and the
+    /// thin and no-break spaces U+2009, U+202F and U+00A0. Inside a number they are the decimal
+    /// separator or dropped (see "Numbers" in ``ArabicTokenizer``); anywhere else they separate
+    /// tokens like any ``separator``.
     static let numberSeparator: UInt16 = 5
 }
 
@@ -116,12 +118,20 @@ final class UnicodeTables: @unchecked Sendable {
     }
 
     private func markSlowIfItMatters(_ cp: UInt32) {
-        if info[Int(cp)] & InfoBit.kindMask == ScalarKind.separator,
+        if Self.separates(info[Int(cp)]),
            let mapped = compatibilityMapping(cp),
-           mapped.allSatisfy({ self.info(of: $0) & InfoBit.kindMask == ScalarKind.separator }) {
+           mapped.allSatisfy({ Self.separates(self.info(of: $0)) }) {
             return
         }
         info[Int(cp)] |= InfoBit.slow
+    }
+
+    /// Whether a scalar with this entry is a separator or a number separator. A scalar that NFKC turns
+    /// into number separators (… into `...`, ．into `.`) is no number separator itself, and a no-break
+    /// space that NFKC turns into a space is one as written: either way the fast path can read it.
+    private static func separates(_ entry: UInt16) -> Bool {
+        let kind = entry & InfoBit.kindMask
+        return kind == ScalarKind.separator || kind == ScalarKind.numberSeparator
     }
 
     // MARK: Looking up scalars
@@ -141,8 +151,7 @@ final class UnicodeTables: @unchecked Sendable {
             result |= InfoBit.slow | InfoBit.composesWithPrevious
         }
         if let mapped = compatibilityMapping(cp),
-           result & InfoBit.kindMask != ScalarKind.separator
-            || mapped.contains(where: { info(of: $0) & InfoBit.kindMask != ScalarKind.separator }) {
+           !Self.separates(result) || mapped.contains(where: { !Self.separates(info(of: $0)) }) {
             result |= InfoBit.slow
         }
         return result
@@ -176,7 +185,7 @@ final class UnicodeTables: @unchecked Sendable {
         var kind: UInt16
         switch scalar.value {
         case 0x200C...0x200F, 0x061C: kind = ScalarKind.joiner
-        case 0x066B, 0x066C: kind = ScalarKind.numberSeparator
+        case _ where NumberSeparator(scalar.value) != nil: kind = ScalarKind.numberSeparator
         default:
             switch properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:

@@ -22,8 +22,67 @@ enum ReferenceAnalyzer {
         }
     }
 
+    /// The number separators as written, each with a private-use stand-in that NFKC leaves alone
+    /// (NFKC would make the no-break spaces plain spaces), and its role.
+    static let numberSeparators: [(scalar: Unicode.Scalar, standIn: Unicode.Scalar, role: String)] = [
+        (".", "\u{E000}", "decimal"), ("\u{066B}", "\u{E001}", "decimal"), (",", "\u{E002}", "comma"),
+        ("\u{066C}", "\u{E003}", "thousands"), ("\u{2009}", "\u{E004}", "space"),
+        ("\u{202F}", "\u{E005}", "space"), ("\u{00A0}", "\u{E006}", "space"),
+    ]
+
+    static func role(_ s: Unicode.Scalar) -> String? {
+        numberSeparators.first { $0.standIn == s }?.role
+    }
+
+    enum SeparatorUse { case dropped, decimal, split }
+
+    /// What each number separator in `scalars` (stand-ins) is, by index: the spec's rule, read naively.
+    static func numberSeparatorUses(_ scalars: [Unicode.Scalar]) -> [Int: SeparatorUse] {
+        func digits(from k: Int) -> Int {
+            var end = k
+            while end < scalars.count && isDigit(scalars[end]) { end += 1 }
+            return end - k
+        }
+        var uses: [Int: SeparatorUse] = [:]
+        var k = 0
+        while k < scalars.count {
+            guard isDigit(scalars[k]) else { k += 1; continue }
+            // The first run of a number, then each separator and the run after it.
+            var previous = digits(from: k), previousWasGroup = false
+            var chain: [(index: Int, decimal: Bool)] = []
+            var j = k + previous
+            chainLoop: while j + 1 < scalars.count, let role = role(scalars[j]) {
+                let next = digits(from: j + 1)
+                if next == 0 { break }
+                let groups = next == 3 && (previous <= 3 || previousWasGroup)
+                let decimal: Bool
+                switch role {
+                case "decimal": decimal = true
+                case "thousands": decimal = false
+                case "comma": decimal = !groups
+                default:
+                    if !groups { break chainLoop }
+                    decimal = false
+                }
+                chain.append((j, decimal))
+                previous = next
+                previousWasGroup = !decimal
+                j += 1 + next
+            }
+            let decimals = chain.filter(\.decimal).count
+            for (index, decimal) in chain {
+                uses[index] = !decimal ? .dropped : decimals == 1 ? .decimal : .split
+            }
+            k = j
+        }
+        return uses
+    }
+
     static func tokens(_ text: String) -> [[Unicode.Scalar]] {
-        let scalars = Array(text.precomposedStringWithCompatibilityMapping.unicodeScalars)
+        let standIns = text.unicodeScalars.map { s in numberSeparators.first { $0.scalar == s }?.standIn ?? s }
+        let scalars = Array(String(String.UnicodeScalarView(standIns)).precomposedStringWithCompatibilityMapping
+            .unicodeScalars)
+        let uses = numberSeparatorUses(scalars)
         var tokens: [[Unicode.Scalar]] = []
         var current: [Unicode.Scalar] = []
         func flush() {
@@ -34,14 +93,16 @@ enum ReferenceAnalyzer {
             current = []
         }
         for (index, s) in scalars.enumerated() {
-            if isWordScalar(s) {
+            if let use = uses[index] {
+                switch use {
+                case .dropped: break
+                case .decimal: current.append("\u{066B}")
+                case .split: flush()
+                }
+            } else if isWordScalar(s) {
                 current.append(s)
             } else if isJoiner(s) {
                 if !current.isEmpty { current.append(s) }
-            } else if s == "\u{066B}" || s == "\u{066C}",
-                      let last = current.last, isDigit(last),
-                      index + 1 < scalars.count, isDigit(scalars[index + 1]) {
-                current.append(s)
             } else {
                 flush()
             }
@@ -145,9 +206,18 @@ struct ReferenceTests {
         "A", "z", "É", "ß", "İ", "Σ", "Ж", "Ẽ", "Ⅻ", "\u{0301}", "\u{0323}", "e",
         "ﻻ", "ﺍ", "ﻟ", "ﷲ", "ﷺ", "ﺔ", "ﻯ", "ﭐ", "ﬁ",
         " ", " ", " ", "،", ".", "-", "«", "\u{00A0}", "👋", "𝐀", "★", "\n",
+        ",", "\u{2009}", "\u{202F}", "．", "…",
     ]
 
-    static func randomText(seed: UInt64, length: Int) -> String {
+    /// Numbers and what surrounds them: digits that NFKC keeps or changes, every number separator,
+    /// look-alikes that are none, letters, marks, joiners and spaces.
+    static let numberPalette: [String] = [
+        "1", "2", "3", "٤", "٥", "۶", "۷", "१", "１", "²", "1", "22", "333", "4444", "٥٥٥", "٦٦",
+        ".", ".", ",", ",", "٫", "٬", "\u{2009}", "\u{202F}", "\u{00A0}", "．", "，",
+        "ب", "x", "ﻻ", "\u{0651}", "\u{0301}", "\u{200F}", "\u{200C}", " ", "%", "-",
+    ]
+
+    static func randomText(seed: UInt64, length: Int, palette: [String] = palette) -> String {
         var generator = SplitMix64(state: seed)
         return (0..<length).map { _ in palette.randomElement(using: &generator)! }.joined()
     }
@@ -167,10 +237,21 @@ struct ReferenceTests {
         expectExact(ArabicAnalyzer().indexText(text), ReferenceAnalyzer.indexText(text), "seed \(seed)")
     }
 
-    @Test("tokens(in:), term(for:) and indexText agree, and every range holds the token", arguments: 0..<40)
+    @Test("Random texts full of numbers give the reference's terms", arguments: 0..<40)
+    func randomNumbers(_ seed: Int) {
+        let text = Self.randomText(seed: UInt64(seed), length: 300, palette: Self.numberPalette)
+        expectExact(ArabicAnalyzer().indexText(text), ReferenceAnalyzer.indexText(text), "seed \(seed)")
+        let tokenizer = ArabicTokenizer()
+        expectExact(tokenizer.tokens(in: text).map(\.text),
+                    ReferenceAnalyzer.tokens(text).map { String(String.UnicodeScalarView($0)) }, "seed \(seed)")
+    }
+
+    @Test("tokens(in:), term(for:) and indexText agree, and every range holds the token", arguments: 0..<60)
     func consistency(_ seed: Int) {
         let analyzer = ArabicAnalyzer()
-        let text = seed < Self.seedTexts.count ? Self.seedTexts[seed] : Self.randomText(seed: UInt64(seed), length: 400)
+        let text = seed < Self.seedTexts.count ? Self.seedTexts[seed]
+            : seed < 40 ? Self.randomText(seed: UInt64(seed), length: 400)
+            : Self.randomText(seed: UInt64(seed), length: 300, palette: Self.numberPalette)
         let tokens = analyzer.tokens(in: text)
         expectExact(tokens.filter { !$0.isStopWord }.map(\.term).joined(separator: " "), analyzer.indexText(text))
         var previousStart = 0
