@@ -414,7 +414,7 @@ struct QueryParser {
         }
         while let scalar = scalars.first {
             scalars = scalars.dropFirst()
-            if scalar.properties.isWhitespace {
+            if scalar.properties.isWhitespace && !Self.groupsDigits(scalar, after: current.last, before: scalars.first) {
                 flush()
             } else if let close = quoteClose(scalar) {
                 let inWord = !current.isEmpty
@@ -440,6 +440,14 @@ struct QueryParser {
         }
         flush()
         return tokens
+    }
+
+    /// Whether `space` is a thin or no-break space between two digits (`1 350`): it groups a number, which the
+    /// analyzer reads whole (see ``ArabicTokenizer``), so it does not split the query's words.
+    static func groupsDigits(_ space: UnicodeScalar, after previous: UnicodeScalar?, before next: UnicodeScalar?) -> Bool {
+        guard space == "\u{2009}" || space == "\u{202F}" || space == "\u{00A0}",
+              let previous, let next else { return false }
+        return previous.properties.numericType == .decimal && next.properties.numericType == .decimal
     }
 
     /// The closing quote for an opening one.

@@ -195,6 +195,8 @@ struct LetterCounts: Sendable {
 /// - Invisible formatting (zero-width space, BOM inside the text, bidi marks and embeddings,
 ///   soft hyphen) is removed; ZWNJ/ZWJ stay, as Persian spelling needs them.
 /// - NUL is removed and counted; other control characters become a space and are counted.
+/// - Other spaces become an ASCII space, except a no-break or thin space (U+00A0, U+2009, U+202F) right
+///   after a digit, which may group a number's thousands and is kept.
 struct TextNormalizer {
     var out: [UInt8]
     private var pendingSpace = false
@@ -226,6 +228,16 @@ struct TextNormalizer {
     @inline(__always)
     private mutating func space() {
         if !atLineStart { pendingSpace = true }
+    }
+
+    /// Whether the text so far ends with a decimal digit: ASCII, Arabic-Indic (U+0660–0669) or Extended
+    /// Arabic-Indic (U+06F0–06F9), read from the last UTF-8 bytes.
+    private var endsWithDigit: Bool {
+        guard let last = out.last else { return false }
+        if (0x30...0x39).contains(last) { return true }
+        guard out.count >= 2 else { return false }
+        let lead = out[out.count - 2]
+        return (lead == 0xD9 && (0xA0...0xA9).contains(last)) || (lead == 0xDB && (0xB0...0xB9).contains(last))
     }
 
     @inline(__always)
@@ -271,7 +283,10 @@ struct TextNormalizer {
             visible(s)
         case 0x80...0x9F:
             if s == 0x85 { newline() } else { controlCount += 1; space() }
-        case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: space()
+        case 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
+            // A no-break or thin space after a digit may group thousands (1 350): it is kept for the analyzer,
+            // which reads it inside a number or as a space (see ArabicTokenizer).
+            if (s == 0xA0 || s == 0x2009 || s == 0x202F) && !pendingSpace && endsWithDigit { visible(s) } else { space() }
         case 0x2028, 0x2029: newline()
         case 0xAD, 0x200B, 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF:
             break

@@ -136,3 +136,36 @@ struct BestMatchTests {
         #expect(try SearchQuery("زلزال تركيا ضحايا إنقاذ خبر أول ثان", mode: .best).minimumMatch == 3)
     }
 }
+
+@Suite("Numbers meet in every script, in the index and in queries")
+struct NumberSearchTests {
+    @Test("every way of writing 5.4 and 1,350 finds the articles written every other way", arguments: [
+        "5.4", "5,4", "٥٫٤", "۵٫۴", "5٫4",
+    ])
+    func decimals(_ typed: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try ArticleIndex(path: dir + "/m.db")
+            let forms = ["5.4", "5,4", "٥٫٤", "۵٫۴"]
+            _ = try await index.store(forms.enumerated().map { n, form in
+                try document("d\(n).txt", "زلزال\nهزة بقوة \(form) درجات على مقياس ريختر.\n")
+            } + [try document("other.txt", "زلزال آخر\nهزة بقوة 5 درجات، ثم 4 هزات ارتدادية.\n")])
+            let hits = try await index.search(SearchQuery("هزة \(typed) درجات"), options: SearchOptions(limit: 10))
+            #expect(Set(hits.hits.map(\.path)) == Set(forms.indices.map { "d\($0).txt" }), "«\(typed)»")
+        }
+    }
+
+    @Test("1,350, ١٣٥٠, ١٬٣٥٠ and 1 350 (thin and no-break spaces, in the query too) are one number", arguments: [
+        "1,350", "١٣٥٠", "١٬٣٥٠", "1\u{2009}350", "1\u{202F}350", "1\u{00A0}350", "1350",
+    ])
+    func thousands(_ typed: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try ArticleIndex(path: dir + "/m.db")
+            let forms = ["1,350", "١٣٥٠", "١٬٣٥٠", "1\u{2009}350", "1350"]
+            _ = try await index.store(forms.enumerated().map { n, form in
+                try document("d\(n).txt", "حصيلة\nبلغ عدد الضحايا \(form) شخصا.\n")
+            } + [try document("other.txt", "حصيلة أخرى\nبلغ عدد الضحايا 1 شخصا و350 مصابا.\n")])
+            let hits = try await index.search(SearchQuery("الضحايا \(typed)"), options: SearchOptions(limit: 10))
+            #expect(Set(hits.hits.map(\.path)) == Set(forms.indices.map { "d\($0).txt" }), "«\(typed)»")
+        }
+    }
+}
