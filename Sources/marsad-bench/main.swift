@@ -1,5 +1,5 @@
 // marsad-bench: throughput of the analyzer and the parser on one core.
-// Usage: marsad-bench analyze FILE... | parse FILE... | query DB QUERIES-FILE | load DB QUERIES CONCURRENCY SECONDS
+// Usage: marsad-bench analyze FILE... | parse FILE... | query DB QUERIES-FILE [all|best|any] | load DB QUERIES CONCURRENCY SECONDS
 //        | percolate DB QUERIES ALERTS ARTICLES
 // Prints one line of JSON per run so scripts can take medians.
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -11,6 +11,6 @@ case "store": await storeBench(Array(arguments.dropFirst()))
 case "load": await loadBench(Array(arguments.dropFirst()))
 case "percolate": await percolateBench(Array(arguments.dropFirst()))
 default:
-    print("usage: marsad-bench analyze|parse FILE... | query DB QUERIES-FILE | load DB QUERIES CONCURRENCY SECONDS"
+    print("usage: marsad-bench analyze|parse FILE... | query DB QUERIES-FILE [all|best|any] | load DB QUERIES CONCURRENCY SECONDS"
           + " | percolate DB QUERIES ALERTS ARTICLES")
 }

@@ -116,6 +116,19 @@ struct PageTests {
         }
     }
 
+    @Test("the search page: best match says what a hit lacks; match= stays in its links; a bad match is a 400 page")
+    func bestMatchPage() async throws {
+        try await withPages { client in
+            let q = "التحالف بركانيات".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let best = try await Self.page(client, "/?q=\(q)")
+            #expect(best.status == .ok && best.html.contains("لا تحتوي على: <bdi>بركانيات</bdi>"))
+            let all = try await Self.page(client, "/?q=\(q)&match=all")
+            #expect(all.status == .ok && !all.html.contains("class=\"hit\"") && all.html.contains("name=\"match\" value=\"all\""))
+            let bad = try await Self.page(client, "/?q=\(q)&match=most")
+            #expect(bad.status == .badRequest && bad.html.contains("class=\"error\""))
+        }
+    }
+
     @Test("alerts: add and remove with plain forms (POST then redirect); a form without its CSRF token is refused")
     func alertForms() async throws {
         try await withPages { client in

@@ -80,6 +80,7 @@ struct ServerTests {
         ("/api/search?q=x&until=yesterday", "until"),
         ("/api/search?q=x&collapse=story", "collapse"),
         ("/api/search?q=x&limt=5", "limt"),
+        ("/api/search?q=x&match=most", "match"),
         ("/api/search?q=OR", "q"),
     ])
     func badParameters(_ uri: String, _ parameter: String) async throws {
@@ -90,6 +91,25 @@ struct ServerTests {
                 #expect(error.code == "bad_parameter")
                 #expect(error.message?.hasPrefix("\(parameter): ") == true, "\(error)")
             }
+        }
+    }
+
+    @Test("match=best is the default, match=all requires every word, and the hits name the words they hold")
+    func bestMatch() async throws {
+        try await withServer { client in
+            // الميليشيات is in one seed; بركان in none; التحالف in all five.
+            let q = "الميليشيات التحالف بركان".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+            let best = try Self.json(try await Self.get(client, "/api/search?q=\(q)"))
+            #expect(best["match"] as? String == "best" && best["minimum_match"] as? Int == 1)
+            #expect(best["total"] as? Int == 5)
+            let hits = best["hits"] as? [[String: Any]] ?? []
+            #expect((hits.first?["path"] as? String)?.hasSuffix("000_0bc6245a09814656.txt") == true)
+            #expect(hits.first?["matched_terms"] as? [String] == ["الميليشيات", "التحالف"])
+            #expect(hits.dropFirst().allSatisfy { $0["matched_terms"] as? [String] == ["التحالف"] })
+            // The facets count the same five.
+            #expect((best["facets"] as? [String: Any])?["counted"] as? Int == 5)
+            let all = try Self.json(try await Self.get(client, "/api/search?q=\(q)&match=all"))
+            #expect(all["match"] as? String == "all" && all["total"] as? Int == 0 && all["minimum_match"] as? Int == 0)
         }
     }
 
