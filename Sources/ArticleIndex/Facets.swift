@@ -51,9 +51,8 @@ extension ArticleIndex {
                     match = query.matchExpression
                 }
                 // A loosened query counts the articles that hold enough of its words, as its search did.
-                let loose = query.isLoosened && table == "article_fts"
-                let tierFilter = loose ? " AND marsad_tier(article_fts, ?) >= ?" : ""
-                let tierArguments: StatementArguments = loose ? [query.unitSpec, query.minimumMatch] : []
+                let (tierFilter, tierArguments) = table == "article_fts" ? query.tierCondition(query.minimumMatch)
+                    : ("", [])
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT a.source, substr(a.published_at, 1, 10) AS day
                     FROM \(table) JOIN articles a ON a.id = \(table).rowid

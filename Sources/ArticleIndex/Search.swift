@@ -180,9 +180,8 @@ extension ArticleIndex {
                 //    matches any of its optional words; `marsad_tier` keeps the articles that hold enough of them.
                 let window = max(options.rankWindow, options.offset + options.limit)
                 let loose = query.isLoosened
-                let tierFilter = loose ? " AND marsad_tier(article_fts, ?) >= ?" : ""
                 func count(floor: Int) throws -> (total: Int, windowStart: Int64, oldest: Int64) {
-                    let tierArguments: StatementArguments = loose ? [query.unitSpec, floor] : []
+                    let (tierFilter, tierArguments) = query.tierCondition(floor)
                     let matches = try Int64.fetchCursor(db, sql: """
                         SELECT article_fts.rowid FROM article_fts\(join) WHERE article_fts MATCH ?\(tierFilter)\(filters)
                         ORDER BY article_fts.rowid DESC LIMIT ?
@@ -234,7 +233,7 @@ extension ArticleIndex {
                     : "marsad_rank(article_fts, \(Self.columnWeights), ?)"
                 let rankArguments: StatementArguments = loose
                     ? [frequencyList, query.unitSpec, options.looseRanking.rawValue] : [frequencyList]
-                let tierArguments: StatementArguments = loose ? [query.unitSpec, floor] : []
+                let (tierFilter, tierArguments) = query.tierCondition(floor)
                 let sql = filters.isEmpty ? """
                     SELECT a.id, a.path, a.title, a.body, a.source, a.published_at, r.rank
                     FROM (SELECT rowid, \(rank) AS rank FROM article_fts

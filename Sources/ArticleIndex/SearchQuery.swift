@@ -1,4 +1,5 @@
 public import ArabicText
+import GRDB
 
 /// A user's search query, parsed and analyzed like the documents, ready to become an FTS5 `MATCH` expression.
 ///
@@ -94,6 +95,14 @@ public struct SearchQuery: Sendable, CustomStringConvertible {
 
     /// Whether some words are optional: the search counts and ranks by how many of them an article holds.
     public var isLoosened: Bool { !optionalUnits.isEmpty }
+
+    /// The SQL condition (behind ` AND `) that keeps the rows of `article_fts` holding at least `floor` of the
+    /// optional words, and its arguments; none when every row of the expression already does (a floor of one:
+    /// the optional words are joined by OR), which spares a `marsad_tier` call per row.
+    func tierCondition(_ floor: Int) -> (String, StatementArguments) {
+        guard isLoosened, floor > 1 else { return ("", []) }
+        return (" AND marsad_tier(article_fts, ?) >= ?", [unitSpec, floor])
+    }
 
     /// The same query with another floor (``minimumMatch``): what ``SearchResults/minimumMatch`` says a search
     /// came down to, so that its facets count the same articles.
