@@ -11,9 +11,10 @@ WORK = os.environ.get("BENCH_DIR", "/tmp/marsad-bench")
 TRASH = os.path.join(WORK, "trash")
 QUICK = "--quick" in sys.argv
 RUNS = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--runs=")), 1 if QUICK else 3))
-# --only burst,latency,big,micro,serve: run just those parts (for profiling one of them).
+# --only burst,latency,big,micro,serve,peers: run just those parts (for profiling one of them).
 ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
 rows = []
+peer_rows = []  # the peers part's own table: system | ingest × floor | peak RSS | index / corpus | query p50 / p99
 
 def log(*a):
     print("bench:", *a, file=sys.stderr, flush=True)
@@ -293,6 +294,22 @@ def bench_big():
         stop(proc)
     rows.append((f"restart: start-up reconcile of {n:,} unchanged files", f"{median(times):.2f} s", "until watching again"))
 
+def bench_peers(n):
+    """tantivy and Lucene's ArabicAnalyzer beside the floor and `marsad ingest` (peers.py says how)."""
+    import peers
+    src = corpus(n)
+    qfile = os.path.join(WORK, "queries.txt")
+    if not os.path.exists(qfile):
+        make_queries(src)
+    try:
+        peer_rows.extend(peers.bench(n, src, corpus_bytes(src), qfile, BIN, BENCH, WORK, TOOLS, RUNS, fresh, log, median))
+    except peers.Skip as e:
+        log(f"peers: skipped: {e}")
+        rows.append(("peers (tantivy, Lucene ArabicAnalyzer)", "skipped", str(e)))
+    except (RuntimeError, OSError, ValueError, StopIteration) as e:  # a peer that ran and failed: said, not fatal (the part runs last)
+        log(f"peers: failed: {e}")
+        rows.append(("peers (tantivy, Lucene ArabicAnalyzer)", "failed", str(e)))
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     shutil.rmtree(TRASH, ignore_errors=True)  # left by an interrupted run
@@ -307,11 +324,21 @@ def main():
         bench_big()
     if want("serve") and not QUICK:
         bench_serve()
+    if want("peers"):
+        bench_peers(20_000 if not QUICK else 2_000)
     shutil.rmtree(TRASH, ignore_errors=True)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    print(f"\n| measure | result | note |\n| --- | --- | --- |")
-    for r in rows:
-        print(f"| {r[0]} | {r[1]} | {r[2]} |")
+    if rows or not peer_rows:
+        print(f"\n| measure | result | note |\n| --- | --- | --- |")
+        for r in rows:
+            print(f"| {r[0]} | {r[1]} | {r[2]} |")
+    if peer_rows:
+        n = 20_000 if not QUICK else 2_000
+        print(f"\nPeers, {n:,} articles, the word queries of 1–3 words (every word required, top 10 and the total count, warm), "
+              f"medians of {RUNS} interleaved rounds:\n")
+        print("| system | ingest × floor | peak RSS | index / corpus | query p50 / p99 |\n| --- | --- | --- | --- | --- |")
+        for r in peer_rows:
+            print("| " + " | ".join(r) + " |")
     print(f"\nMachine: {os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, {platform.platform()}. "
           f"Command: `scripts/bench{' --quick' if QUICK else ''}`.")
 
