@@ -79,13 +79,8 @@ def tantivy_index(root, idx):
     writer.wait_merging_threads()
     print(json.dumps({"articles": n}))
 
-def tantivy_query(idx, qfile):
-    import tantivy
-    index = tantivy.Index.open(idx)
-    index.reload()
-    searcher = index.searcher()
-    queries = word_queries(qfile)
-    run = lambda q: searcher.search(index.parse_query(q, ["title", "body"], conjunction_by_default=True), 10).count
+def timed(queries, run):
+    """Each query once to warm up, then once timed: the latency JSON of the timed pass (`run` returns the hits)."""
     for q in queries:
         run(q)
     times, hits = [], 0
@@ -93,7 +88,16 @@ def tantivy_query(idx, qfile):
         t0 = time.perf_counter()
         hits += run(q)
         times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps(latency_json(times, hits)))
+    return latency_json(times, hits)
+
+def tantivy_query(idx, qfile):
+    import tantivy
+    index = tantivy.Index.open(idx)
+    index.reload()
+    searcher = index.searcher()
+    queries = word_queries(qfile)
+    run = lambda q: searcher.search(index.parse_query(q, ["title", "body"], conjunction_by_default=True), 10).count
+    print(json.dumps(timed(queries, run)))
 
 def fts5_query(db, qfile):
     import sqlite3
@@ -103,14 +107,7 @@ def fts5_query(db, qfile):
         match = " ".join('"' + w.replace('"', '""') + '"' for w in q.split())  # implicit AND
         con.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10", (match,)).fetchall()
         return con.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (match,)).fetchone()[0]
-    for q in queries:
-        run(q)
-    times, hits = [], 0
-    for q in queries:
-        t0 = time.perf_counter()
-        hits += run(q)
-        times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps(latency_json(times, hits)))
+    print(json.dumps(timed(queries, run)))
 
 # --- the part, imported by run-bench.py ---------------------------------------------------------------------
 
