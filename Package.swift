@@ -2,7 +2,7 @@
 // Marsad — an Arabic news drop-folder indexer for Linux.
 //
 // Targets depend one way only:
-//   FilePaths, ArabicText → Articles → ArticleIndex → Ingestion → InboxWatcher → Daemon → Server → marsad
+//   FilePaths, ArabicText → Articles → Stories → ArticleIndex → Ingestion → InboxWatcher → Daemon → Server → marsad
 //   (Alerts, on ArticleIndex alone, feeds Server; SystemdSupport, a leaf beside them, is glued to the daemon in marsad)
 import PackageDescription
 
@@ -51,13 +51,19 @@ let package = Package(
             name: "Articles",
             dependencies: ["ArabicText"],
             swiftSettings: strict),
+        // Near-duplicate fingerprints (MinHash) and story profiles, and the rules that group articles into
+        // stories. No I/O: the index stores what these compute.
+        .target(
+            name: "Stories",
+            dependencies: ["ArabicText", "Articles"],
+            swiftSettings: strict),
         // libzstd from Debian's libzstd-dev: the index stores article text compressed.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The index behind the `ArticleStore` protocols, and its SQLite backend (GRDB, FTS5).
         .target(
             name: "ArticleIndex",
             dependencies: [
-                "ArabicText", "Articles", "CZstd", "FilePaths",
+                "ArabicText", "Articles", "CZstd", "FilePaths", "Stories",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,6 +171,7 @@ let package = Package(
                     resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "ArticlesTests", dependencies: ["Articles", .product(name: "Crypto", package: "swift-crypto")],
                     resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "StoriesTests", dependencies: ["Stories", "Articles", "ArabicText"], swiftSettings: strict),
         .testTarget(name: "ArticleIndexTests",
                     dependencies: ["ArticleIndex", "Articles", "ArabicText", "FilePaths",
                                    .product(name: "GRDB", package: "GRDB.swift"),

@@ -125,6 +125,7 @@ enum ArticleRows {
             """, arguments: row(doc, now: now))
         let id = db.lastInsertedRowID
         fullText.insert(id: id, row: doc.fullText)
+        try StoryTables.attach(db, id: id, input: doc.storyInput(now: now))
         return id
     }
 
@@ -138,10 +139,14 @@ enum ArticleRows {
             WHERE id = ?
             """, arguments: row(doc, now: now) + [id])
         fullText.insert(id: id, row: doc.fullText)
+        // New content: the article leaves its story and finds one again, as if it had just arrived.
+        try StoryTables.detach(db, id: id)
+        try StoryTables.attach(db, id: id, input: doc.storyInput(now: now))
     }
 
     static func delete(_ db: Database, id: Int64, fullText: FullTextWrites) throws {
         try fullText.delete(db, id: id)
+        try StoryTables.detach(db, id: id)
         try db.cached("DELETE FROM articles WHERE id = ?", arguments: [id])
     }
 

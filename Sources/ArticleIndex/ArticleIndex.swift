@@ -3,6 +3,7 @@ public import ArabicText
 import Articles
 import GRDB
 import GRDBSQLite
+import Stories
 public import Logging
 
 /// Marsad's full-text index of articles: one SQLite file in WAL mode, managed with GRDB.
@@ -185,7 +186,9 @@ public final class ArticleIndex: ArticleStore {
 
     /// Whether the full-text index was built with another analyzer than this one, and must be rebuilt.
     public func needsReindex() async throws(IndexError) -> Bool {
-        try await builtAnalyzerVersion() != ArabicAnalyzer.version
+        if try await builtAnalyzerVersion() != ArabicAnalyzer.version { return true }
+        let stories = try await mapErrors { try await pool.read { db in try Meta.get(db, "story_version") } }
+        return stories.map { $0 != String(StoryRules.version) } ?? false
     }
 
     /// Throws ``IndexError/needsReindex(path:found:current:)`` when searching would use mismatched tokens.
@@ -221,6 +224,20 @@ public final class ArticleIndex: ArticleStore {
                 try db.execute(sql: "INSERT INTO article_fts(article_fts) VALUES('optimize')")
                 try db.execute(sql: "INSERT INTO article_prefix(article_prefix) VALUES('optimize')")
                 try Meta.set(db, "analyzer_version", String(ArabicAnalyzer.version))
+                // Story profiles hold hashes of analyzed terms: they are found again with the new analyzer.
+                try StoryTables.rebuild(db, analyzer: analyzer)
+            }
+        }
+    }
+
+    public func rebuildStories(windowDays: Int? = nil, progress: @Sendable (Int, Int) -> Void = { _, _ in })
+        async throws(IndexError)
+    {
+        let analyzer = self.analyzer
+        try await mapErrors {
+            try await pool.write { db in
+                if let windowDays { try Meta.set(db, "story_window_days", String(windowDays)) }
+                try StoryTables.rebuild(db, analyzer: analyzer, progress: progress)
             }
         }
     }

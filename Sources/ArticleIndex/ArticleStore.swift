@@ -34,6 +34,10 @@ public protocol ArticleReading: Sendable {
     func article(id: Int64?, path: String?) async throws(IndexError) -> StoredArticle?
     /// Articles that share the most distinctive terms of one, best first ("more like this").
     func similar(to id: Int64, limit: Int) async throws(IndexError) -> SearchResults?
+    /// Stories, newest first (by their last article), filtered.
+    func stories(_ filter: StoryFilter) async throws(IndexError) -> [StorySummary]
+    /// One story and its articles in time order (a merged id gives the story it joined); nil when unknown.
+    func story(id: Int64) async throws(IndexError) -> StoryDetail?
     /// The newest article id: ids grow in commit order (0 for an empty index).
     func latestArticleID() async throws(IndexError) -> Int64
     /// Articles committed after an id, oldest first, with their analyzed terms (for ``Percolator``).
@@ -75,6 +79,9 @@ public protocol ArticleWriting: Sendable {
     func renameAll(under from: String, to: String) async throws
     /// Rebuilds the full-text index with the current analyzer; `progress` gets (done, total).
     func reindex(batchSize: Int, progress: @Sendable (Int, Int) -> Void) async throws(IndexError)
+    /// Forgets every story and near-duplicate mark and finds them again in arrival order; `windowDays`, when
+    /// given, becomes the index's story window. `progress` gets (done, total).
+    func rebuildStories(windowDays: Int?, progress: @Sendable (Int, Int) -> Void) async throws(IndexError)
 }
 
 /// An index to read and write: what the daemon and `marsad ingest` hold.

@@ -2,6 +2,7 @@ public import Articles
 import Foundation
 public import ArabicText
 import GRDB
+import Stories
 
 /// A parsed article made ready for the index: its text analyzed into terms.
 ///
@@ -17,6 +18,10 @@ public struct IndexDocument: Sendable {
     let storedBody: DatabaseValue
     let storedCaptions: DatabaseValue
     let storedDetails: DatabaseValue
+    /// What story assignment compares (see ``StoryTables``).
+    let storyProfile: StoryProfile
+    /// The body's MinHash signature, nil for a body too short to have one.
+    let fingerprint: BodyFingerprint?
 
     public init(path: String, stamp: FileStamp, article: Article, analyzer: ArabicAnalyzer = ArabicAnalyzer()) {
         self.path = path
@@ -27,6 +32,14 @@ public struct IndexDocument: Sendable {
         storedBody = StoredColumn.value(for: stored.body)
         storedCaptions = StoredColumn.value(for: stored.captions)
         storedDetails = StoredColumn.value(for: ArticleDetails(article).json())
+        storyProfile = StoryProfile(article: article, titleTerms: fullText.title, bodyTerms: fullText.body,
+                                    analyzer: analyzer)
+        fingerprint = BodyFingerprint(analyzedBody: fullText.body)
+    }
+
+    /// What the story tables need, with `now` (seconds since 1970) as the time of an undated article.
+    func storyInput(now: Double) -> StoryTables.Input {
+        StoryTables.Input(profile: storyProfile, fingerprint: fingerprint, time: article.publishedAt ?? iso8601(now))
     }
 }
 

@@ -51,10 +51,33 @@ public struct StoredArticle: Sendable, Codable, Hashable {
     public var mtime: String?
     public var ingestedAt: String
     public var parserVersion: Int
+    /// Its story (nil only in an index whose stories are being rebuilt).
+    public var storyID: Int64?
+    /// The earlier article this one republishes, nil for an original.
+    public var nearDuplicateOf: Int64?
+    /// The articles that republish this one, oldest first.
+    public var nearDuplicates: [Int64] = []
 
     enum CodingKeys: String, CodingKey {
         case id, path, duplicatePaths = "duplicate_paths", article, byteSize = "byte_size", mtime
-        case ingestedAt = "ingested_at", parserVersion = "parser_version"
+        case ingestedAt = "ingested_at", parserVersion = "parser_version", storyID = "story_id"
+        case nearDuplicateOf = "near_duplicate_of", nearDuplicates = "near_duplicates"
+    }
+
+    /// `story_id` and `near_duplicate_of` are written as null when unknown, so readers need not guess.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(path, forKey: .path)
+        try c.encode(duplicatePaths, forKey: .duplicatePaths)
+        try c.encode(article, forKey: .article)
+        try c.encode(byteSize, forKey: .byteSize)
+        try c.encodeIfPresent(mtime, forKey: .mtime)
+        try c.encode(ingestedAt, forKey: .ingestedAt)
+        try c.encode(parserVersion, forKey: .parserVersion)
+        try c.encode(storyID, forKey: .storyID)
+        try c.encode(nearDuplicateOf, forKey: .nearDuplicateOf)
+        try c.encode(nearDuplicates, forKey: .nearDuplicates)
     }
 }
 
@@ -111,9 +134,15 @@ extension ArticleIndex {
                 let others = try String.fetchAll(db, sql: """
                     SELECT path FROM files WHERE article_id = ? AND path <> ? AND status = 'duplicate' ORDER BY path
                     """, arguments: [id, canonical])
+                let mark = try Self.storyMarks(db, [id])[id]
+                let copies = try db.tableExists("article_stories") ? try Int64.fetchAll(db, sql: """
+                    SELECT article_id FROM article_stories WHERE near_duplicate_of = ? ORDER BY article_id
+                    """, arguments: [id]) : []
                 return StoredArticle(id: id, path: canonical, duplicatePaths: others, article: try Self.article(from: row),
                                      byteSize: row["byte_size"], mtime: (row["mtime"] as Double?).map(iso8601),
-                                     ingestedAt: iso8601(row["ingested_at"]), parserVersion: row["parser_version"])
+                                     ingestedAt: iso8601(row["ingested_at"]), parserVersion: row["parser_version"],
+                                     storyID: mark?.storyID, nearDuplicateOf: mark?.nearDuplicateOf,
+                                     nearDuplicates: copies)
             }
         }
     }

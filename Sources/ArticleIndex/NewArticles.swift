@@ -65,9 +65,15 @@ extension ArticleIndex {
                         """, arguments: [after] + arguments + [limit])
                 }
                 let empty = SearchQuery(anyOf: [])
+                let marks = try Self.storyMarks(db, rows.map { $0["id"] })
                 return rows.map { row in
                     var hit = Self.hit(row, score: 0, query ?? empty, analyzer)
                     hit.ingestedAt = iso8601(row["ingested_at"])
+                    if let mark = marks[hit.id] {
+                        hit.storyID = mark.storyID
+                        hit.storySize = mark.storySize
+                        hit.nearDuplicateOf = mark.nearDuplicateOf
+                    }
                     return hit
                 }
             } }

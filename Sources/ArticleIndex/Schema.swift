@@ -17,9 +17,11 @@ import GRDB
 ///   splits on those spaces. Contentless keeps the index small; deleting a row re-analyzes the stored text.
 /// - `article_prefix` (since v4): the distinct two-letter prefixes of each article's terms, for fast short-prefix
 ///   searches (see ``FullTextRow``), `rowid` = `articles.id`. Written and deleted with `article_fts`.
+/// - `article_stories`, `fingerprint_bands`, `story_keys`, `stories`, `story_redirects` (since v5): near-duplicates
+///   and stories (see ``StoryTables``).
 enum Schema {
     /// The newest schema this code knows. Bumped with every migration.
-    static let version = 4
+    static let version = 5
     static let format = "marsad-index"
 
     /// The migrations; `analyzer` fills tables of analyzed terms that a migration adds.
@@ -100,6 +102,10 @@ enum Schema {
                                   arguments: [row["id"], fullText.prefixes])
                 }
             }
+        }
+        migrator.registerMigration("v5: near-duplicates and stories") { db in
+            try db.execute(sql: StoryTables.createSQL)
+            try StoryTables.rebuild(db, analyzer: analyzer)
         }
         return migrator
     }

@@ -23,6 +23,8 @@ public struct SearchOptions: Sendable {
     public var timeout: Duration?
     /// How a loosened query (``SearchQuery/isLoosened``) ranks the words an article misses.
     public var looseRanking: LooseRanking = .tiers
+    /// Fold matches of one story, or copies of one text, into one hit (nil: every match is a hit).
+    public var collapse: Collapse?
 
     /// How ``MatchMode/best`` and ``MatchMode/any`` rank articles that miss some of the words.
     public enum LooseRanking: String, Sendable, CaseIterable {
@@ -64,6 +66,13 @@ public struct SearchHit: Sendable, Codable, Hashable {
     /// The pieces of the query (``SearchQuery/units``) this article holds, as typed: set by
     /// ``ArticleIndex/search(_:options:)``, left out of the JSON otherwise.
     public var matchedTerms: [String]?
+    /// The article's story and how many articles it has (left out of the JSON in an index without stories).
+    public var storyID: Int64?
+    public var storySize: Int?
+    /// The earlier article this one republishes; left out of the JSON for an original.
+    public var nearDuplicateOf: Int64?
+    /// With ``SearchOptions/collapse``: the other matches folded into this hit.
+    public var collapsed: CollapsedHits?
 
     public init(id: Int64, path: String, title: String, score: Double, snippet: String, highlights: [[Int]],
                 source: String?, publishedAt: String?, ingestedAt: String? = nil) {
@@ -80,8 +89,27 @@ public struct SearchHit: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case id, path, title, score, snippet, highlights, source, publishedAt = "published_at"
-        case ingestedAt = "ingested_at", matchedTerms = "matched_terms"
+        case ingestedAt = "ingested_at", matchedTerms = "matched_terms", storyID = "story_id"
+        case storySize = "story_size", nearDuplicateOf = "near_duplicate_of", collapsed
     }
+}
+
+/// The matches that ``SearchOptions/collapse`` folded into a hit: "+4 more from 3 outlets".
+public struct CollapsedHits: Sendable, Codable, Hashable {
+    /// How many other matches of the same story (or copies of the same text) are folded in.
+    public var count: Int
+    /// Their outlets, in rank order, each once.
+    public var outlets: [String]
+    /// Their ids, in rank order.
+    public var ids: [Int64]
+}
+
+/// What ``SearchOptions/collapse`` folds together.
+public enum Collapse: String, Sendable, CaseIterable, Codable {
+    /// One hit per story: the best-ranked of its matching articles.
+    case story
+    /// One hit per text: near-duplicates fold into their original (or the best-ranked copy).
+    case near
 }
 
 extension SearchHit {
@@ -109,6 +137,8 @@ public struct SearchResults: Sendable, Codable, Hashable {
     /// ``SearchQuery/minimumMatch``; lower when nothing reached it.
     public var minimumMatch: Int
     public var hits: [SearchHit]
+    /// What the hits fold together, when they do: each hit then stands for its story (or its text).
+    public var collapse: Collapse?
 
     public init(query: String, total: Int, totalIsExact: Bool = true, ranked: Int? = nil, match: MatchMode = .all,
                 minimumMatch: Int = 0, hits: [SearchHit]) {
@@ -122,7 +152,7 @@ public struct SearchResults: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case query, total, totalIsExact = "total_exact", ranked, match, minimumMatch = "minimum_match", hits
+        case query, total, totalIsExact = "total_exact", ranked, match, minimumMatch = "minimum_match", hits, collapse
     }
 }
 
@@ -162,6 +192,56 @@ extension ArticleIndex {
     /// Counting stops at ``SearchOptions/countLimit``. So a search costs at most about 10,000 + 2,000 doclist
     /// steps and 2,000 scored rows however common its words are.
     public func search(_ query: SearchQuery, options: SearchOptions = SearchOptions()) async throws -> SearchResults {
+        guard let collapse = options.collapse else { return try await withStoryMarks(searchPage(query, options: options)) }
+        // Folding needs the matches past the page: the page's groups are found among the best
+        // (offset + limit) × 10 + 50 matches of the ranking window, which holds a story's other outlets unless one
+        // story has more matches than that.
+        var wide = options
+        wide.collapse = nil
+        wide.offset = 0
+        wide.limit = min(max(options.rankWindow, options.offset + options.limit), (options.offset + options.limit) * 10 + 50)
+        var results = try await withStoryMarks(searchPage(query, options: wide))
+        var order: [Int64] = []
+        var groups: [Int64: SearchHit] = [:]
+        for hit in results.hits {
+            let key = switch collapse {
+            case .story: hit.storyID ?? -hit.id
+            case .near: hit.nearDuplicateOf ?? hit.id
+            }
+            if var head = groups[key] {
+                var folded = head.collapsed ?? CollapsedHits(count: 0, outlets: [], ids: [])
+                folded.count += 1
+                folded.ids.append(hit.id)
+                if let source = hit.source, source != head.source, !folded.outlets.contains(source) {
+                    folded.outlets.append(source)
+                }
+                head.collapsed = folded
+                groups[key] = head
+            } else {
+                order.append(key)
+                groups[key] = hit
+            }
+        }
+        results.hits = order.dropFirst(options.offset).prefix(options.limit).compactMap { groups[$0] }
+        results.collapse = collapse
+        return results
+    }
+
+    /// The results with each hit's story and near-duplicate marks.
+    func withStoryMarks(_ results: SearchResults) async throws -> SearchResults {
+        guard !results.hits.isEmpty else { return results }
+        let marks = try await mapErrors { try await pool.read { db in try Self.storyMarks(db, results.hits.map(\.id)) } }
+        var results = results
+        for i in results.hits.indices {
+            guard let mark = marks[results.hits[i].id] else { continue }
+            results.hits[i].storyID = mark.storyID
+            results.hits[i].storySize = mark.storySize
+            results.hits[i].nearDuplicateOf = mark.nearDuplicateOf
+        }
+        return results
+    }
+
+    func searchPage(_ query: SearchQuery, options: SearchOptions) async throws -> SearchResults {
         let analyzer = self.analyzer
         return try await mapErrors {
             try await pool.read { db in try Self.withTimeout(db, options.timeout) {

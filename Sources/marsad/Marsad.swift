@@ -10,7 +10,7 @@ struct Marsad: AsyncParsableCommand {
             Every command takes --db PATH. Without it the index is $MARSAD_DB, else $STATE_DIRECTORY/marsad.db \
             when systemd sets STATE_DIRECTORY, else ./marsad.db.
             """,
-        subcommands: [Run.self, Serve.self, Alerts.self, Wait.self, Ingest.self, Search.self, Show.self, Status.self, Parse.self, Analyze.self, Reindex.self])
+        subcommands: [Run.self, Serve.self, Alerts.self, Wait.self, Ingest.self, Search.self, Show.self, StoriesCommand.self, Status.self, Parse.self, Analyze.self, Reindex.self])
 
     /// Runs the command; a ``CLIError`` is printed as one line, `marsad: …`, with exit status 1.
     static func main() async {

@@ -9,6 +9,7 @@ import SystemdSupport
 extension LogTarget: ExpressibleByArgument {}
 extension MatchMode: ExpressibleByArgument {}
 extension SearchOptions.LooseRanking: ExpressibleByArgument {}
+extension Collapse: ExpressibleByArgument {}
 extension ConsoleLogHandler.Format: ExpressibleByArgument {}
 
 struct Run: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ArticleIndex
 
 
+
 struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search the index; prints ranked hits with highlighted snippets.",
@@ -49,6 +50,9 @@ struct Search: AsyncParsableCommand {
     @Option(help: .hidden)  // tiers | coordination: for scripts/eval-search, which compares them
     var ranking: SearchOptions.LooseRanking = .tiers
 
+    @Option(help: "Fold the hits: story (one per story) or near (near-duplicates into their original).")
+    var collapse: Collapse?
+
     @Flag(help: "Print the results as JSON.")
     var json = false
 
@@ -59,6 +63,7 @@ struct Search: AsyncParsableCommand {
         var options = SearchOptions(limit: max(0, limit), offset: max(0, offset), since: since, until: until,
                                     source: source)
         options.looseRanking = ranking
+        options.collapse = collapse
         let results: SearchResults
         do {
             results = try await store.search(parsed, options: options)
@@ -89,6 +94,10 @@ struct Search: AsyncParsableCommand {
             print(Output.dim(line))
             let missing = parsed.units.filter { !(hit.matchedTerms ?? parsed.units).contains($0) }
             if !missing.isEmpty { print(Output.dim("   لا تحتوي على: " + missing.joined(separator: "، "))) }
+            if let folded = hit.collapsed {
+                let outlets = folded.outlets.isEmpty ? "" : " from \(folded.outlets.count) outlet\(folded.outlets.count == 1 ? "" : "s")"
+                print(Output.dim("   +\(folded.count) more\(outlets)" + (hit.storyID.map { " · marsad show --story \($0)" } ?? "")))
+            }
             print("   " + Output.highlight(hit.snippet, hit.highlights) + "\n")
         }
     }

@@ -1,0 +1,319 @@
+import ArabicText
+import Articles
+import Foundation
+import GRDB
+import Stories
+
+/// Near-duplicates and stories in the index (schema v5), kept by the writer in the transaction that stores
+/// the article, so an article has its story when it becomes searchable.
+///
+/// - `article_stories`: one row per article: its story, the earlier article it is a near-duplicate of (if
+///   any), its publication day, its ``StoryProfile`` and its ``BodyFingerprint`` signature.
+/// - `fingerprint_bands` (`band`, `article_id`): the band keys of every *original* (an article that is no
+///   near-duplicate), so a new article finds the bodies it may copy with 16 B-tree look-ups. Copies add no
+///   keys: 2,000 wire copies of one text each find one candidate, the original.
+/// - `story_keys` (`term`, `day`, `article_id`): the distinctive terms of every original, by publication day.
+///   A new article looks up each of its terms within its window of days: the cost is that of the articles
+///   in the window, not of the index (FTS5's doclists hold every article with the term, and cannot be cut by
+///   date). How many articles of the window share a term (up to ``lookupLimit``) is its document frequency
+///   there.
+/// - `stories`: id, article count, first and last publication time. `story_redirects`: merged ids and the
+///   story each now belongs to.
+enum StoryTables {
+    /// `story_keys.day` of an article with no date (a primary key of a WITHOUT ROWID table cannot be NULL).
+    static let noDay: Int64 = -1_000_000
+    /// At most this many articles per term and window are read; a term that many share says little.
+    static let lookupLimit = 64
+    /// The candidates scored in full for each new article, by their shared terms' weight.
+    static let candidateLimit = 12
+
+    static let createSQL = """
+        CREATE TABLE article_stories (
+            article_id INTEGER PRIMARY KEY NOT NULL,
+            story_id INTEGER,
+            near_duplicate_of INTEGER,
+            day INTEGER,
+            profile BLOB NOT NULL,
+            signature BLOB
+        );
+        CREATE INDEX article_stories_story ON article_stories(story_id);
+        CREATE INDEX article_stories_near ON article_stories(near_duplicate_of) WHERE near_duplicate_of IS NOT NULL;
+        CREATE TABLE fingerprint_bands (
+            band INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (band, article_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE story_keys (
+            term INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (term, day, article_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_count INTEGER NOT NULL,
+            first_at TEXT NOT NULL,
+            last_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_last_at ON stories(last_at);
+        CREATE TABLE story_redirects (
+            id INTEGER PRIMARY KEY NOT NULL,
+            story_id INTEGER NOT NULL
+        );
+        CREATE INDEX story_redirects_story ON story_redirects(story_id);
+        """
+
+    /// What the worker computed for the story tables.
+    struct Input: Sendable {
+        var profile: StoryProfile
+        var fingerprint: BodyFingerprint?
+        /// The time the story's first and last times are made of: the publication time, else the ingest time.
+        var time: String
+    }
+
+    // MARK: - Attaching an article
+
+    /// Finds the near-duplicate original and the story of a new (or replaced) article `id`, and records them.
+    static func attach(_ db: Database, id: Int64, input: Input) throws {
+        let windowDays = try Self.windowDays(db)
+        var profile = input.profile
+        var original: Int64?
+        if let fingerprint = input.fingerprint {
+            original = try nearDuplicateOriginal(db, of: fingerprint, excluding: id)
+        }
+        let storyID: Int64
+        if let original, let story = try db.one(Int64.self, "SELECT story_id FROM article_stories WHERE article_id = ?",
+                                                  arguments: [original]) {
+            // A copy belongs to its original's story; it adds no terms, so copies do not make the story's words
+            // look common.
+            storyID = story
+            try joinStory(db, storyID, time: input.time)
+        } else {
+            original = nil
+            let (candidates, documentFrequency) = try candidates(db, for: profile, excluding: id, windowDays: windowDays)
+            profile = profile.weighted { term in documentFrequency[term].map(idf) }
+            switch StoryRules.decide(profile, among: candidates).0 {
+            case .start:
+                try db.cached("INSERT INTO stories (article_count, first_at, last_at) VALUES (0, ?, ?)",
+                              arguments: [input.time, input.time])
+                storyID = db.lastInsertedRowID
+                try joinStory(db, storyID, time: input.time)
+            case .join(let story):
+                storyID = story
+                try joinStory(db, story, time: input.time)
+            case .merge(let into, let others):
+                storyID = into
+                try merge(db, others, into: into)
+                try joinStory(db, into, time: input.time)
+            }
+        }
+        try db.cached("""
+            INSERT OR REPLACE INTO article_stories (article_id, story_id, near_duplicate_of, day, profile, signature)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [id, storyID, original, profile.day.map { Int64($0) }, Data(profile.bytes),
+                             input.fingerprint.map { Data($0.bytes) }])
+        if original == nil { try addKeys(db, id: id, profile: profile, fingerprint: input.fingerprint) }
+    }
+
+    /// The window of days (either side) that candidates come from: `story_window_days` in `meta`, set by
+    /// `marsad stories --rebuild --window N`, else ``StoryRules/defaultWindowDays``.
+    static func windowDays(_ db: Database) throws -> Int {
+        try db.one(String.self, "SELECT value FROM meta WHERE key = 'story_window_days'").flatMap { Int($0) }
+            ?? StoryRules.defaultWindowDays
+    }
+
+    /// The earliest original whose fingerprint makes `fingerprint` a near-duplicate of it, if any.
+    static func nearDuplicateOriginal(_ db: Database, of fingerprint: BodyFingerprint, excluding id: Int64) throws -> Int64? {
+        var seen = Set<Int64>()
+        for band in fingerprint.bandKeys {
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT article_id FROM fingerprint_bands WHERE band = ?"),
+                                         arguments: [band])
+            for other in ids where other != id { seen.insert(other) }
+        }
+        for other in seen.sorted() {
+            guard let data = try db.one(Data.self, "SELECT signature FROM article_stories WHERE article_id = ?",
+                                        arguments: [other]),
+                  let theirs = BodyFingerprint(bytes: [UInt8](data)) else { continue }
+            if fingerprint.isNearDuplicate(of: theirs) { return other }
+        }
+        return nil
+    }
+
+    /// The originals that share the most weight of distinctive terms with `profile` within its window, and the
+    /// number of window articles each of its terms was found in.
+    static func candidates(_ db: Database, for profile: StoryProfile, excluding id: Int64, windowDays: Int) throws
+        -> ([StoryRules.Candidate], [Int32: Int])
+    {
+        var weight: [Int64: Double] = [:]
+        var documentFrequency: [Int32: Int] = [:]
+        for key in profile.keys {
+            var ids: [Int64]
+            if let day = profile.day {
+                ids = try Int64.fetchAll(db.cachedStatement(sql: """
+                    SELECT article_id FROM story_keys WHERE term = ? AND day BETWEEN ? AND ? LIMIT \(lookupLimit)
+                    """), arguments: [key.term, Int64(day) - Int64(windowDays), Int64(day) + Int64(windowDays)])
+                ids += try Int64.fetchAll(db.cachedStatement(sql: """
+                    SELECT article_id FROM story_keys WHERE term = ? AND day = \(noDay) ORDER BY article_id DESC
+                    LIMIT \(lookupLimit)
+                    """), arguments: [key.term])
+            } else {
+                ids = try Int64.fetchAll(db.cachedStatement(sql: """
+                    SELECT article_id FROM story_keys WHERE term = ? ORDER BY day DESC, article_id DESC LIMIT \(lookupLimit)
+                    """), arguments: [key.term])
+            }
+            ids.removeAll { $0 == id }
+            documentFrequency[key.term] = ids.count
+            let w = Double(key.weight) * idf(ids.count)
+            for other in ids { weight[other, default: 0] += w }
+        }
+        let best = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(candidateLimit)
+        var candidates: [StoryRules.Candidate] = []
+        for (other, _) in best {
+            guard let row = try db.one(Row.self, "SELECT story_id, profile FROM article_stories WHERE article_id = ?",
+                                       arguments: [other]),
+                  let story: Int64 = row["story_id"], let data: Data = row["profile"],
+                  let theirs = StoryProfile(bytes: [UInt8](data)) else { continue }
+            candidates.append(StoryRules.Candidate(articleID: other, storyID: story, profile: theirs))
+        }
+        return (candidates, documentFrequency)
+    }
+
+    /// The weight of a term that `count` articles of the window share (among their distinctive terms).
+    static func idf(_ count: Int) -> Double {
+        Foundation.log(1 + Double(lookupLimit) / Double(count + 1))
+    }
+
+    static func addKeys(_ db: Database, id: Int64, profile: StoryProfile, fingerprint: BodyFingerprint?) throws {
+        let day = profile.day.map(Int64.init) ?? noDay
+        for key in profile.keys {
+            try db.cached("INSERT OR IGNORE INTO story_keys (term, day, article_id) VALUES (?, ?, ?)",
+                          arguments: [key.term, day, id])
+        }
+        for band in fingerprint?.bandKeys ?? [] {
+            try db.cached("INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?, ?)", arguments: [band, id])
+        }
+    }
+
+    static func removeKeys(_ db: Database, id: Int64, profile: StoryProfile, fingerprint: BodyFingerprint?) throws {
+        let day = profile.day.map(Int64.init) ?? noDay
+        for key in profile.keys {
+            try db.cached("DELETE FROM story_keys WHERE term = ? AND day = ? AND article_id = ?",
+                          arguments: [key.term, day, id])
+        }
+        for band in fingerprint?.bandKeys ?? [] {
+            try db.cached("DELETE FROM fingerprint_bands WHERE band = ? AND article_id = ?", arguments: [band, id])
+        }
+    }
+
+    static func joinStory(_ db: Database, _ story: Int64, time: String) throws {
+        try db.cached("""
+            UPDATE stories SET article_count = article_count + 1, first_at = min(first_at, ?), last_at = max(last_at, ?)
+            WHERE id = ?
+            """, arguments: [time, time, story])
+    }
+
+    /// Moves every article of `others` into `into`; the merged ids redirect to it.
+    static func merge(_ db: Database, _ others: [Int64], into: Int64) throws {
+        for other in others {
+            try db.cached("UPDATE article_stories SET story_id = ? WHERE story_id = ?", arguments: [into, other])
+            try db.cached("""
+                UPDATE stories SET
+                    article_count = article_count + (SELECT article_count FROM stories WHERE id = ?1),
+                    first_at = min(first_at, (SELECT first_at FROM stories WHERE id = ?1)),
+                    last_at = max(last_at, (SELECT last_at FROM stories WHERE id = ?1))
+                WHERE id = ?2
+                """, arguments: [other, into])
+            try db.cached("DELETE FROM stories WHERE id = ?", arguments: [other])
+            try db.cached("UPDATE story_redirects SET story_id = ? WHERE story_id = ?", arguments: [into, other])
+            try db.cached("INSERT OR REPLACE INTO story_redirects (id, story_id) VALUES (?, ?)", arguments: [other, into])
+        }
+    }
+
+    // MARK: - Detaching an article
+
+    /// Takes article `id` out of its story (before it is deleted, or replaced by new content). A story left
+    /// empty disappears; the article's near-duplicates get the earliest of them as their new original.
+    static func detach(_ db: Database, id: Int64) throws {
+        guard let row = try db.one(Row.self, """
+            SELECT story_id, near_duplicate_of, profile, signature FROM article_stories WHERE article_id = ?
+            """, arguments: [id]) else { return }
+        let profile = (row["profile"] as Data?).flatMap { StoryProfile(bytes: [UInt8]($0)) }
+        let fingerprint = (row["signature"] as Data?).flatMap { BodyFingerprint(bytes: [UInt8]($0)) }
+        let wasOriginal = (row["near_duplicate_of"] as Int64?) == nil
+        if wasOriginal, let profile { try removeKeys(db, id: id, profile: profile, fingerprint: fingerprint) }
+        try db.cached("DELETE FROM article_stories WHERE article_id = ?", arguments: [id])
+        if let story: Int64 = row["story_id"] { try leaveStory(db, story) }
+        if wasOriginal { try promoteCopies(db, of: id) }
+    }
+
+    static func leaveStory(_ db: Database, _ story: Int64) throws {
+        try db.cached("UPDATE stories SET article_count = article_count - 1 WHERE id = ?", arguments: [story])
+        let left = try db.one(Int.self, "SELECT article_count FROM stories WHERE id = ?", arguments: [story]) ?? 0
+        if left <= 0 {
+            try db.cached("DELETE FROM stories WHERE id = ?", arguments: [story])
+            try db.cached("DELETE FROM story_redirects WHERE story_id = ?", arguments: [story])
+            return
+        }
+        try db.cached("""
+            UPDATE stories SET
+                first_at = (SELECT min(coalesce(a.published_at, strftime('%Y-%m-%dT%H:%M:%SZ', a.ingested_at, 'unixepoch')))
+                            FROM article_stories s JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?1),
+                last_at = (SELECT max(coalesce(a.published_at, strftime('%Y-%m-%dT%H:%M:%SZ', a.ingested_at, 'unixepoch')))
+                           FROM article_stories s JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?1)
+            WHERE id = ?1
+            """, arguments: [story])
+    }
+
+    /// The copies of a departed original: the earliest becomes an original (with keys of its own), and the
+    /// others are copies of it when they still are near enough, originals otherwise.
+    static func promoteCopies(_ db: Database, of id: Int64) throws {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT article_id, profile, signature FROM article_stories WHERE near_duplicate_of = ? ORDER BY article_id
+            """, arguments: [id])
+        var heir: (id: Int64, fingerprint: BodyFingerprint?)?
+        for row in rows {
+            let copy: Int64 = row["article_id"]
+            let profile = (row["profile"] as Data?).flatMap { StoryProfile(bytes: [UInt8]($0)) } ?? StoryProfile(keys: [])
+            let fingerprint = (row["signature"] as Data?).flatMap { BodyFingerprint(bytes: [UInt8]($0)) }
+            if let heir, let f = fingerprint, let h = heir.fingerprint, f.isNearDuplicate(of: h) {
+                try db.cached("UPDATE article_stories SET near_duplicate_of = ? WHERE article_id = ?",
+                              arguments: [heir.id, copy])
+                continue
+            }
+            try db.cached("UPDATE article_stories SET near_duplicate_of = NULL WHERE article_id = ?", arguments: [copy])
+            try addKeys(db, id: copy, profile: profile, fingerprint: fingerprint)
+            if heir == nil { heir = (copy, fingerprint) }
+        }
+    }
+
+    // MARK: - Rebuilding
+
+    /// What the story tables need of a stored article (a row with the columns of ``rebuildColumns``).
+    static func input(from row: Row, analyzer: ArabicAnalyzer) throws -> Input {
+        let article = try ArticleIndex.article(from: row)
+        let title = analyzer.indexText(article.title)
+        let body = analyzer.indexText(article.body)
+        let time = article.publishedAt ?? iso8601(row["ingested_at"])
+        return Input(profile: StoryProfile(article: article, titleTerms: title, bodyTerms: body, analyzer: analyzer),
+                     fingerprint: BodyFingerprint(analyzedBody: body), time: time)
+    }
+
+    /// Forgets every story and near-duplicate mark and finds them again, article by article in id (arrival)
+    /// order, as the writer did when they arrived.
+    static func rebuild(_ db: Database, analyzer: ArabicAnalyzer, progress: (Int, Int) -> Void = { _, _ in }) throws {
+        try db.execute(sql: """
+            DELETE FROM article_stories; DELETE FROM fingerprint_bands; DELETE FROM story_keys;
+            DELETE FROM stories; DELETE FROM story_redirects;
+            """)
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
+        var done = 0
+        try Schema.eachArticleBatch(db, columns: "*") { rows in
+            for row in rows {
+                try attach(db, id: row["id"], input: input(from: row, analyzer: analyzer))
+            }
+            done += rows.count
+            progress(done, total)
+        }
+        try Meta.set(db, "story_version", String(StoryRules.version))
+    }
+}
