@@ -91,6 +91,10 @@ public final class FaultyStore: ArticleStore {
         try await index.reindex(batchSize: batchSize, progress: progress)
     }
 
+    public func rebuildStories(windowDays: Int?, progress: @Sendable (Int, Int) -> Void) async throws(IndexError) {
+        try await index.rebuildStories(windowDays: windowDays, progress: progress)
+    }
+
     // MARK: ArticleReading
 
     public var location: String { index.location }
@@ -108,6 +112,10 @@ public final class FaultyStore: ArticleStore {
     public func similar(to id: Int64, limit: Int) async throws(IndexError) -> SearchResults? {
         try await index.similar(to: id, limit: limit)
     }
+    public func stories(_ filter: StoryFilter) async throws(IndexError) -> [StorySummary] {
+        try await index.stories(filter)
+    }
+    public func story(id: Int64) async throws(IndexError) -> StoryDetail? { try await index.story(id: id) }
     public func latestArticleID() async throws(IndexError) -> Int64 { try await index.latestArticleID() }
     public func analyzedArticles(after: Int64, limit: Int) async throws(IndexError) -> [AnalyzedArticle] {
         try await index.analyzedArticles(after: after, limit: limit)
