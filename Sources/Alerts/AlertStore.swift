@@ -37,10 +37,15 @@ public struct AlertMatch: Sendable, Codable, Hashable {
     public var publishedAt: String?
     public var snippet: String
     public var matchedAt: String
+    /// The article's story when it matched (a merged story's id still finds it: `/api/stories/{id}`), and the
+    /// article it republishes; nil when unknown (left out of the JSON).
+    public var storyID: Int64?
+    public var nearDuplicateOf: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, alertID = "alert_id", alertName = "alert_name", alertQuery = "alert_query", articleID = "article_id"
         case title, path, source, publishedAt = "published_at", snippet, matchedAt = "matched_at"
+        case storyID = "story_id", nearDuplicateOf = "near_duplicate_of"
     }
 
     /// The path and query string of the alert's exact search.
@@ -142,6 +147,13 @@ public final class AlertStore: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Stories: each match keeps the story and near-duplicate marks its article had when it matched.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE matches ADD COLUMN story_id INTEGER;
+                ALTER TABLE matches ADD COLUMN near_duplicate_of INTEGER;
+                """)
+        }
         return migrator
     }
 
@@ -231,9 +243,11 @@ public final class AlertStore: Sendable {
                     .map(Self.alert) else { continue }
                 // Each article is matched once: the cursor moves in this same transaction.
                 try db.execute(sql: """
-                    INSERT INTO matches (alert_id, article_id, title, path, source, published_at, snippet, matched_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [alertID, hit.id, hit.title, hit.path, hit.source, hit.publishedAt, hit.snippet, now])
+                    INSERT INTO matches (alert_id, article_id, title, path, source, published_at, snippet, matched_at,
+                                         story_id, near_duplicate_of)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [alertID, hit.id, hit.title, hit.path, hit.source, hit.publishedAt, hit.snippet, now,
+                                     hit.storyID, hit.nearDuplicateOf])
                 let matchID = db.lastInsertedRowID
                 if let webhook = alert.webhook {
                     try db.execute(sql: "INSERT INTO deliveries (match_id, url, next_attempt_at) VALUES (?, ?, ?)",
@@ -243,7 +257,8 @@ public final class AlertStore: Sendable {
                                            articleID: hit.id,
                                            title: hit.title, path: hit.path, source: hit.source,
                                            publishedAt: hit.publishedAt, snippet: hit.snippet,
-                                           matchedAt: Self.iso8601(now)))
+                                           matchedAt: Self.iso8601(now), storyID: hit.storyID,
+                                           nearDuplicateOf: hit.nearDuplicateOf))
             }
             try db.execute(sql: "INSERT OR REPLACE INTO cursor (key, value) VALUES (?, ?)", arguments: [self.cursorKey, cursor])
             return recorded
@@ -350,7 +365,8 @@ public final class AlertStore: Sendable {
         AlertMatch(id: row["id"], alertID: row["alert_id"], alertName: row["alert_name"], alertQuery: row["alert_query"],
                    articleID: row["article_id"],
                    title: row["title"], path: row["path"], source: row["source"], publishedAt: row["published_at"],
-                   snippet: row["snippet"], matchedAt: iso8601(row["matched_at"]))
+                   snippet: row["snippet"], matchedAt: iso8601(row["matched_at"]), storyID: row["story_id"],
+                   nearDuplicateOf: row["near_duplicate_of"])
     }
 
     static func iso8601(_ seconds: Double) -> String {
@@ -359,7 +375,7 @@ public final class AlertStore: Sendable {
 }
 
 /// An article as a notification shows it (an SSE event, a webhook call): every key, `null` when an article
-/// has no outlet or date, so that clients see one shape.
+/// has no outlet, date, story or original, so that clients see one shape.
 public struct ArticleSummary: Encodable, Sendable {
     public var id: Int64
     public var title: String
@@ -367,18 +383,32 @@ public struct ArticleSummary: Encodable, Sendable {
     public var source: String?
     public var publishedAt: String?
     public var snippet: String
+    /// Its story (`/api/stories/{id}`), and the article it republishes.
+    public var storyID: Int64?
+    public var nearDuplicateOf: Int64?
 
-    public init(id: Int64, title: String, path: String, source: String?, publishedAt: String?, snippet: String) {
+    public init(id: Int64, title: String, path: String, source: String?, publishedAt: String?, snippet: String,
+                storyID: Int64? = nil, nearDuplicateOf: Int64? = nil) {
         self.id = id
         self.title = title
         self.path = path
         self.source = source
         self.publishedAt = publishedAt
         self.snippet = snippet
+        self.storyID = storyID
+        self.nearDuplicateOf = nearDuplicateOf
+    }
+
+    /// A match's article.
+    public init(_ match: AlertMatch) {
+        self.init(id: match.articleID, title: match.title, path: match.path, source: match.source,
+                  publishedAt: match.publishedAt, snippet: match.snippet, storyID: match.storyID,
+                  nearDuplicateOf: match.nearDuplicateOf)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, title, path, source, snippet, publishedAt = "published_at"
+        case id, title, path, source, snippet, publishedAt = "published_at", storyID = "story_id"
+        case nearDuplicateOf = "near_duplicate_of"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -389,6 +419,8 @@ public struct ArticleSummary: Encodable, Sendable {
         try container.encode(source, forKey: .source)
         try container.encode(publishedAt, forKey: .publishedAt)
         try container.encode(snippet, forKey: .snippet)
+        try container.encode(storyID, forKey: .storyID)
+        try container.encode(nearDuplicateOf, forKey: .nearDuplicateOf)
     }
 }
 
@@ -410,8 +442,7 @@ struct WebhookPayload: Encodable {
 
     init(match: AlertMatch, alert: Alert) {
         self.alert = AlertPart(id: alert.id, name: alert.name, query: alert.query, search: alert.search)
-        article = ArticleSummary(id: match.articleID, title: match.title, path: match.path, source: match.source,
-                                 publishedAt: match.publishedAt, snippet: match.snippet)
+        article = ArticleSummary(match)
         matchedAt = match.matchedAt
     }
 }

@@ -238,9 +238,7 @@ struct AlertStream {
             var text = ""
             for match in page {
                 let event = Event(id: match.id, alertID: match.alertID, alertName: match.alertName, search: match.search,
-                                  article: .init(id: match.articleID, title: match.title, path: match.path,
-                                                 source: match.source, publishedAt: match.publishedAt,
-                                                 snippet: match.snippet))
+                                  article: ArticleSummary(match))
                 text += "id: \(match.id)\nevent: alert\ndata: \(String(decoding: try encoder.encode(event), as: UTF8.self))\n\n"
             }
             try await writer.write(ByteBuffer(string: text))

@@ -120,6 +120,18 @@ public actor AlertService: Service {
                     }
                 }
             }
+            if !found.isEmpty {
+                let marks = await storyMarks(after: cursor, count: page.count)
+                found = found.map { match in
+                    var hit = match.hit
+                    if let mark = marks[hit.id] {
+                        hit.storyID = mark.storyID
+                        hit.storySize = mark.storySize
+                        hit.nearDuplicateOf = mark.nearDuplicateOf
+                    }
+                    return (alertID: match.alertID, hit: hit)
+                }
+            }
             do {
                 let recorded = try await store.record(found, cursor: last.id)
                 if let newest = recorded.last {
@@ -134,6 +146,22 @@ public actor AlertService: Service {
             }
             cursor = last.id
             if page.count < Self.pageSize { return }
+        }
+    }
+
+    /// The story and near-duplicate marks of the `count` articles committed after `after` (the page just
+    /// matched), read as the streams read new articles; empty when they cannot be read (the matches are then
+    /// recorded without them rather than not at all).
+    func storyMarks(after: Int64, count: Int) async -> [Int64: (storyID: Int64?, storySize: Int?, nearDuplicateOf: Int64?)] {
+        do {
+            let hits = try await index.withReader {
+                try await $0.newMatches(nil, options: SearchOptions(), after: after, newestFirst: false, limit: count)
+            }
+            return Dictionary(hits.map { ($0.id, ($0.storyID, $0.storySize, $0.nearDuplicateOf)) },
+                              uniquingKeysWith: { first, _ in first })
+        } catch {
+            logger.debug("cannot read the story marks of new articles: \(error)")
+            return [:]
         }
     }
 }

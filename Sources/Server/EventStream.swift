@@ -12,7 +12,7 @@ import NIOCore
 ///
 /// id: 1234
 /// event: article
-/// data: {"id":1234,"title":"…","path":"…","source":"…","published_at":"…","snippet":"…"}
+/// data: {"id":1234,"title":"…","path":"…","source":"…","published_at":"…","snippet":"…","story_id":56,"near_duplicate_of":null}
 ///
 /// : keep-alive
 /// ```
@@ -81,7 +81,8 @@ struct EventStream {
             var text = ""
             for hit in page where hit.id <= latest {
                 let event = ArticleSummary(id: hit.id, title: hit.title, path: hit.path, source: hit.source,
-                                           publishedAt: hit.publishedAt, snippet: hit.snippet)
+                                           publishedAt: hit.publishedAt, snippet: hit.snippet, storyID: hit.storyID,
+                                           nearDuplicateOf: hit.nearDuplicateOf)
                 let json = String(decoding: try encoder.encode(event), as: UTF8.self)
                 text += "id: \(hit.id)\nevent: article\ndata: \(json)\n\n"
             }

@@ -18,6 +18,7 @@ public import ServiceLifecycle
 /// - `GET /api/search` — the CLI's `search --json` object plus `took_ms`, `analyzed_query` and `facets`
 ///   (outlets and days of the newest 2,000 matches; `facets.exact` false when there were more);
 /// - `GET /api/articles/{id}` — `show --json`; `…/text` — the original text; `…/similar` — more like this;
+/// - `GET /api/stories` — stories, newest first; `GET /api/stories/{id}` — one story and its articles;
 /// - `GET /api/status` — `status --json`;
 /// - `GET /api/stream` — new matching articles as Server-Sent Events (``EventStream``);
 /// - `GET /feeds/search.atom` — the newest 50 matches as Atom (``AtomFeed``), with `ETag` and `Last-Modified`.
@@ -114,10 +115,12 @@ public struct MarsadServer: Sendable {
         addHealthRoutes(router)
         addSearchRoutes(router)
         addArticleRoutes(router)
+        addStoryRoutes(router)
         addFeedRoutes(router)
         addAlertRoutes(router)
         addMetricsRoute(router)
         addPageRoutes(router)
+        addStoryPageRoutes(router)
         return router
     }
 

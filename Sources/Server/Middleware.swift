@@ -110,18 +110,20 @@ struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
     static func methods(_ path: String) -> [HTTPRequest.Method]? {
         switch path {
         case "/healthz", "/readyz", "/metrics", "/api/search", "/api/status", "/api/stream", "/feeds/search.atom",
-             "/api/alerts/stream":
+             "/api/alerts/stream", "/api/stories":
             return [.get]
         case "/api/alerts", "/alerts", "/login":
             return [.get, .post]
-        case "/", "/status":
+        case "/", "/status", "/stories":
             return [.get]
         default:
             if path.hasPrefix("/api/alerts/") {
                 return path.hasSuffix("/matches") ? [.get] : [.get, .delete]
             }
             if path.hasPrefix("/api/articles/") || path.hasPrefix("/feeds/alerts/") || path.hasPrefix("/articles/")
-                || path.hasPrefix("/static/") { return [.get] }
+                || path.hasPrefix("/static/") || path.hasPrefix("/api/stories/") || path.hasPrefix("/stories/") {
+                return [.get]
+            }
             if path.hasPrefix("/alerts/") && path.hasSuffix("/delete") { return [.post] }
             return nil
         }

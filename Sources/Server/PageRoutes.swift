@@ -8,7 +8,7 @@ import Ingestion
 import NIOCore
 import WebPages
 
-/// The pages: `/` (search), `/articles/{id}`, `/status`, `/alerts` (with plain forms: POST, then a redirect to
+/// The pages: `/` (search), `/articles/{id}`, `/stories` and `/stories/{id}` (in ``addStoryPageRoutes(_:)``), `/status`, `/alerts` (with plain forms: POST, then a redirect to
 /// GET, each form carrying a CSRF token that must equal its cookie), `/login` when serve has a token, and
 /// `/static/` for the stylesheet and the script. Server-rendered, usable with JavaScript off.
 extension MarsadServer {
@@ -50,6 +50,14 @@ extension MarsadServer {
                     status = .badRequest
                 }
             }
+            if let collapse = pairs["collapse"], !collapse.isEmpty, collapse != "none" {
+                if let fold = Collapse(rawValue: collapse) {
+                    page.collapse = fold
+                } else {
+                    page.error = "طريقة التجميع «\(collapse)» غير معروفة (collapse): story أو near"
+                    status = .badRequest
+                }
+            }
             for (name, value) in [("since", page.since), ("until", page.until)] {
                 if let value, !SearchParameters.isISODate(Substring(value)) {
                     page.error = "التاريخ «\(value)» غير صالح (\(name)): اكتبه هكذا 2024-01-25"
@@ -60,8 +68,9 @@ extension MarsadServer {
                 do {
                     let parsed = try SearchQuery(text, mode: page.match ?? .best)
                     page.queryUnits = parsed.units
-                    let options = SearchOptions(limit: limit, offset: page.offset, since: page.since, until: page.until,
+                    var options = SearchOptions(limit: limit, offset: page.offset, since: page.since, until: page.until,
                                                 source: page.source)
+                    options.collapse = page.collapse
                     let (results, facets) = try await Self.searchWithFacets(index, parsed, options: options, timeout: timeout)
                     page.results = results
                     page.facets = facets
@@ -80,11 +89,15 @@ extension MarsadServer {
         Self.getAndHead(router, "/articles/:id") { request, context in
             if let redirect = Self.loginRedirect(request, token: token) { return redirect }
             let id = try Self.articleID(context)
-            let (found, similar) = try await index.withReader { reader in
-                (try await reader.article(id: id, path: nil), try? await reader.similar(to: id, limit: 5))
+            let (found, similar, story) = try await index.withReader { reader in
+                let article = try await reader.article(id: id, path: nil)
+                // Its story, for the headline and size and the titles of its near-duplicate original and copies.
+                var story: StoryDetail?
+                if let storyID = article?.storyID { story = try? await reader.story(id: storyID) }
+                return (article, try? await reader.similar(to: id, limit: 5), story)
             }
             guard let article = found else { throw APIError.notFound("no article #\(id)") }
-            return Self.html(pages.article(article, similar: similar?.hits ?? []))
+            return Self.html(pages.article(article, similar: similar?.hits ?? [], story: story))
         }
         Self.getAndHead(router, "/status") { request, _ in
             if let redirect = Self.loginRedirect(request, token: token) { return redirect }

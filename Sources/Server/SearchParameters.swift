@@ -16,6 +16,8 @@ public struct SearchParameters: Sendable {
     /// `match`: how the plain words combine (`all`, `best`, `any`); `best` where the route takes `match`, and
     /// `all` where it does not (streams and feeds notify of articles that hold the whole search).
     public var match: MatchMode
+    /// `collapse`: one hit per story (`story`) or per text (`near`); nil (also `none`): every match is a hit.
+    public var collapse: Collapse?
 
     /// The parameters `/api/search` takes (`token` is the feed readers' way to authenticate).
     public static let known: Set<Substring> = ["q", "limit", "offset", "since", "until", "source", "collapse", "match",
@@ -52,13 +54,18 @@ public struct SearchParameters: Sendable {
             }
             match = mode
         }
-        if let collapse = parameters["collapse"], collapse != "none" {
-            throw .badParameter("collapse", "unknown value '\(collapse)' (this version knows: none)")
+        if let text = parameters["collapse"], text != "none" {
+            guard let collapse = Collapse(rawValue: String(text)) else {
+                throw .badParameter("collapse", "unknown value '\(text)' (known: none, story, near)")
+            }
+            self.collapse = collapse
         }
     }
 
     public var options: SearchOptions {
-        SearchOptions(limit: limit, offset: offset, since: since, until: until, source: source)
+        var options = SearchOptions(limit: limit, offset: offset, since: since, until: until, source: source)
+        options.collapse = collapse
+        return options
     }
 
     /// The parsed query (nil when `q` was left out); a malformed one is a 400 naming `q`.

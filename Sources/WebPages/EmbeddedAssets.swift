@@ -40,6 +40,8 @@ enum EmbeddedAssets {
 <article class="article">
   <h1><bdi>{{title}}</bdi>{{#titleDerived}} <small class="derived">(عنوان مستخرج من النص)</small>{{/titleDerived}}</h1>
   <p class="meta">{{#source}}<bdi class="source">{{source}}</bdi> · {{/source}}{{#published}}نُشر <time datetime="{{iso}}">{{arabic}}</time> · {{/published}}{{#updated}}حُدّث <time datetime="{{iso}}">{{arabic}}</time>{{/updated}}</p>
+  {{#nearDuplicate}}<p class="near-note">نسخة مطابقة تقريبا من <a href="{{originalLink}}"><bdi>{{originalTitle}}</bdi></a>{{#originalSource}} (<bdi>{{originalSource}}</bdi>){{/originalSource}}</p>{{/nearDuplicate}}
+  {{#story}}<p class="story-link">القصة: <a href="{{storyLink}}">{{#storyTitle}}<bdi>{{storyTitle}}</bdi>{{/storyTitle}}{{^storyTitle}}كل تغطيات هذا الحدث{{/storyTitle}}</a>{{#storySize}} · {{storySize}}{{/storySize}}</p>{{/story}}
   {{#lead}}<p class="lead">{{lead}}</p>{{/lead}}
   {{#paragraphs}}<p>{{.}}</p>{{/paragraphs}}
   {{#hasQuotes}}<h2>اقتباسات</h2><ul class="quotes">{{/hasQuotes}}{{#quotes}}<li><q>{{text}}</q>{{#speaker}} — <bdi>{{speaker}}</bdi>{{/speaker}}</li>{{/quotes}}{{#hasQuotes}}</ul>{{/hasQuotes}}
@@ -49,6 +51,7 @@ enum EmbeddedAssets {
   {{#hasDates}}<h2>تواريخ مذكورة</h2><ul>{{/hasDates}}{{#dates}}<li><time datetime="{{date}}">{{phrase}}</time></li>{{/dates}}{{#hasDates}}</ul>{{/hasDates}}
   <h2>الملف</h2>
   <p><bdi class="path" dir="ltr">{{path}}</bdi> · <a href="/api/articles/{{id}}/text">النص الأصلي</a></p>
+  {{#hasCopies}}<h2>نسخ مطابقة تقريبا ({{copyCount}})</h2><ul class="copies">{{/hasCopies}}{{#copies}}<li><a href="/articles/{{copyID}}"><bdi>{{copyTitle}}</bdi></a>{{#copySource}} · <bdi>{{copySource}}</bdi>{{/copySource}}</li>{{/copies}}{{#hasCopies}}</ul>{{/hasCopies}}
   {{#hasDuplicates}}<p>نُسخ مطابقة:</p><ul>{{/hasDuplicates}}{{#duplicates}}<li><bdi class="path" dir="ltr">{{.}}</bdi></li>{{/duplicates}}{{#hasDuplicates}}</ul>{{/hasDuplicates}}
   {{#hasSimilar}}<h2>مقالات مشابهة</h2><ul class="similar">{{/hasSimilar}}{{#similar}}<li><a href="/articles/{{id}}"><bdi>{{title}}</bdi></a>{{#similarSource}} · <bdi>{{similarSource}}</bdi>{{/similarSource}}</li>{{/similar}}{{#hasSimilar}}</ul>{{/hasSimilar}}
 </article>
@@ -73,6 +76,7 @@ enum EmbeddedAssets {
   <a class="brand" href="/">مرصد</a>
   <nav aria-label="الأقسام">
     <a href="/">البحث</a>
+    <a href="/stories">القصص</a>
     <a href="/alerts">التنبيهات</a>
     <a href="/status">الحالة</a>
   </nav>
@@ -111,6 +115,7 @@ enum EmbeddedAssets {
   {{#filterSince}}<input type="hidden" name="since" value="{{filterSince}}">{{/filterSince}}
   {{#filterUntil}}<input type="hidden" name="until" value="{{filterUntil}}">{{/filterUntil}}
   {{#filterMatch}}<input type="hidden" name="match" value="{{filterMatch}}">{{/filterMatch}}
+  <label class="collapse"><input type="checkbox" name="collapse" value="{{collapseValue}}"{{#collapsing}} checked{{/collapsing}}> تجميع حسب القصة</label>
   <button type="submit">ابحث</button>
   <p id="syntax" class="syntax">«عبارة بين علامتي تنصيص» · ‎-كلمة‎ للاستبعاد · OR لأيٍّ منهما · بادئة* · title:كلمة في العناوين</p>
 </form>
@@ -127,6 +132,7 @@ enum EmbeddedAssets {
     <p class="meta">{{#source}}<bdi class="source">{{source}}</bdi> · {{/source}}{{#published}}<time datetime="{{iso}}">{{arabic}}</time> · {{/published}}<bdi class="path" dir="ltr">{{path}}</bdi></p>
     <p class="snippet">{{{snippetHTML}}}</p>
     {{#missing}}<p class="missing">لا تحتوي على: <bdi>{{missing}}</bdi></p>{{/missing}}
+    {{#collapsedText}}<p class="collapsed">{{#storyLink}}<a href="{{storyLink}}">{{collapsedText}}</a>{{/storyLink}}{{^storyLink}}{{collapsedText}}{{/storyLink}}{{#collapsedOutlets}}: <bdi>{{collapsedOutlets}}</bdi>{{/collapsedOutlets}}</p>{{/collapsedText}}
   </li>
 {{/hits}}
 </ol>
@@ -174,6 +180,65 @@ enum EmbeddedAssets {
 </dl>
 {{#hasDegraded}}<h2>مجلدات تُراقب بالاستطلاع</h2><ul>{{/hasDegraded}}{{#degraded}}<li><bdi dir="ltr">{{.}}</bdi></li>{{/degraded}}{{#hasDegraded}}</ul>{{/hasDegraded}}
 {{#hasFailures}}<h2>آخر الإخفاقات</h2><ul class="failures">{{/hasFailures}}{{#failures}}<li><bdi dir="ltr">{{path}}</bdi>: {{reason}}</li>{{/failures}}{{#hasFailures}}</ul>{{/hasFailures}}
+{{/content}}
+{{/layout}}
+"""#,
+        "stories": #"""
+{{% CONTENT_TYPE: MARSAD_HTML }}{{<layout}}
+{{$title}}القصص — مرصد{{/title}}
+{{$content}}
+<h1>القصص</h1>
+<p class="summary">كل قصة حدث واحد كما روته المصادر، الأحدث أولا.{{#filters}} · {{filters}} <a href="/stories">إزالة التصفية</a>{{/filters}}</p>
+{{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+<ol class="stories" start="{{firstNumber}}">
+{{#stories}}
+  <li class="story-item" data-story="{{storyID}}">
+    <h2><a href="/stories/{{storyID}}"><bdi>{{storyTitle}}</bdi></a></h2>
+    <p class="meta">{{span}} · {{countText}}{{#nearText}} · {{nearText}}{{/nearText}}</p>
+    {{#hasOutlets}}<p class="outlets">{{#outlets}}<bdi>{{.}}</bdi> {{/outlets}}</p>{{/hasOutlets}}
+    {{#hasTerms}}<ul class="terms">{{#terms}}<li><a href="{{termLink}}"><bdi>{{term}}</bdi></a></li>{{/terms}}</ul>{{/hasTerms}}
+  </li>
+{{/stories}}
+</ol>
+{{#empty}}<p class="empty">لا قصص بعد.</p>{{/empty}}
+<nav class="pages" aria-label="الصفحات">
+  {{#previous}}<a rel="prev" href="{{previous}}">السابق</a>{{/previous}}
+  {{#next}}<a rel="next" href="{{next}}">التالي</a>{{/next}}
+</nav>
+{{/content}}
+{{/layout}}
+"""#,
+        "story": #"""
+{{% CONTENT_TYPE: MARSAD_HTML }}{{<layout}}
+{{$title}}{{storyTitle}} — مرصد{{/title}}
+{{$content}}
+<article class="story" data-story="{{storyID}}">
+  <p class="kicker"><a href="/stories">القصص</a></p>
+  <h1><bdi>{{storyTitle}}</bdi></h1>
+  <p class="meta">{{span}} · {{countText}}{{#nearText}} · {{nearText}}{{/nearText}}</p>
+  {{#mergedFrom}}<p class="note">القصة #{{mergedFrom}} دُمجت في هذه القصة.</p>{{/mergedFrom}}
+  {{#hasOutlets}}<h2>المصادر</h2><ul class="outlets">{{#outlets}}<li><bdi>{{.}}</bdi></li>{{/outlets}}</ul>{{/hasOutlets}}
+  {{#hasTerms}}<h2>كلمات مميزة</h2><ul class="terms">{{#terms}}<li><a href="{{termLink}}"><bdi>{{term}}</bdi></a></li>{{/terms}}</ul>{{/hasTerms}}
+  <h2>التسلسل الزمني</h2>
+  <ol class="timeline">
+  {{#days}}
+    <li class="day"><h3><time datetime="{{dayISO}}">{{dayArabic}}</time></h3>
+      <ol class="entries">
+      {{#entries}}
+        <li class="entry" data-id="{{entryID}}">
+          <p class="meta">{{#entryClock}}<time datetime="{{entryAt}}">{{entryClock}}</time>{{#entryUndated}} <small>(وقت الفهرسة)</small>{{/entryUndated}} · {{/entryClock}}{{#entrySource}}<bdi class="source">{{entrySource}}</bdi>{{/entrySource}}{{^entrySource}}مصدر غير معروف{{/entrySource}}{{#central}} · <small>الأكثر تمثيلا للقصة</small>{{/central}}</p>
+          <h4><a href="/articles/{{entryID}}"><bdi>{{entryTitle}}</bdi></a></h4>
+          {{#hasCopies}}<details class="near">
+            <summary>نسخ مطابقة تقريبا ({{copyCount}})</summary>
+            <ul>{{#copies}}<li data-id="{{copyID}}"><a href="/articles/{{copyID}}"><bdi>{{copyTitle}}</bdi></a> · {{#copySource}}<bdi class="source">{{copySource}}</bdi> · {{/copySource}}<time datetime="{{copyAt}}">{{copyDay}}{{#copyClock}} {{copyClock}}{{/copyClock}}</time></li>{{/copies}}</ul>
+          </details>{{/hasCopies}}
+        </li>
+      {{/entries}}
+      </ol>
+    </li>
+  {{/days}}
+  </ol>
+</article>
 {{/content}}
 {{/layout}}
 """#,
@@ -246,6 +311,27 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
 .alerts { list-style: none; padding: 0; }
 .alert { border-bottom: 1px solid var(--line); padding: .5rem 0 1rem; }
 .alert h2 { font-size: 1.1rem; margin: 0; }
+.collapse { display: flex; align-items: center; gap: .35rem; color: var(--muted); font-size: .92rem; }
+.collapse input { width: 1.05rem; height: 1.05rem; margin: 0; accent-color: var(--accent); }
+.collapsed { margin: .15rem 0 0; font-size: .9rem; color: var(--muted); }
+.near-note, .story-link { margin: .25rem 0; padding: .35rem .75rem; border-inline-start: 3px solid var(--accent); }
+.kicker { margin: 1rem 0 0; font-size: .92rem; }
+.story { max-width: 50rem; }
+.story h1 { line-height: 1.4; margin-top: .25rem; }
+.outlets, .terms { list-style: none; padding: 0; margin: .25rem 0; display: flex; flex-wrap: wrap; gap: .35rem .75rem; }
+.terms a { display: inline-block; padding: 0 .6rem; border: 1px solid var(--line); border-radius: 1rem; text-decoration: none; }
+.timeline, .entries { list-style: none; padding: 0; margin: 0; }
+.day h3 { font-size: 1rem; margin: 1.25rem 0 .25rem; color: var(--muted); }
+.entry { border-inline-start: 2px solid var(--line); padding: .25rem 0 .5rem; padding-inline-start: 1rem; }
+.entry h4 { font-size: 1.1rem; margin: 0; }
+.entry .meta { margin: 0; }
+.near { margin: .25rem 0 0; font-size: .92rem; }
+.near summary { cursor: pointer; color: var(--muted); }
+.near ul { margin: .25rem 0; padding-inline-start: 1.25rem; }
+.stories { list-style: none; padding: 0; margin: 0; }
+.story-item { padding: .75rem 0; border-bottom: 1px solid var(--line); }
+.story-item h2 { font-size: 1.2rem; margin: 0; }
+.story-item .meta, .story-item .outlets { margin: .15rem 0; }
 """#,
         "marsad.js": #"""
 // Marsad's pages, enhanced: search as you type, and new matching articles live at the top of the results
@@ -298,6 +384,12 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(refresh, 40);
+  });
+  // «تجميع حسب القصة» and the other controls of the form search again at once.
+  form.addEventListener("change", (event) => {
+    if (event.target === input) return;
+    clearTimeout(timer);
+    refresh();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();

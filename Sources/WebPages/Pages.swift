@@ -63,6 +63,8 @@ public struct Pages: Sendable {
         public var match: MatchMode?
         /// The query's pieces as typed (``SearchQuery/units``): a hit that lacks some says which.
         public var queryUnits: [String] = []
+        /// `collapse`: one hit per story (the page's «تجميع حسب القصة») or per text; nil: every match.
+        public var collapse: Collapse?
 
         public init(query: String?, source: String?, since: String?, until: String?, offset: Int, limit: Int,
                     results: SearchResults?, facets: SearchFacets?, error: String?) {
@@ -81,9 +83,10 @@ public struct Pages: Sendable {
         func link(_ changes: [String: String?]) -> String {
             var items: [(String, String)] = []
             var current: [String: String?] = ["q": query, "source": source, "since": since, "until": until,
-                                              "match": match?.rawValue, "offset": offset > 0 ? String(offset) : nil]
+                                              "match": match?.rawValue, "collapse": collapse?.rawValue,
+                                              "offset": offset > 0 ? String(offset) : nil]
             for (key, value) in changes { current[key] = value }
-            for key in ["q", "source", "since", "until", "match", "offset"] {
+            for key in ["q", "source", "since", "until", "match", "collapse", "offset"] {
                 if let value = current[key] ?? nil, !value.isEmpty { items.append((key, value)) }
             }
             return "/?" + items.map { "\($0)=\(QueryString.encoded($1))" }.joined(separator: "&")
@@ -102,6 +105,8 @@ public struct Pages: Sendable {
         if let since = page.since { values["filterSince"] = since }
         if let until = page.until { values["filterUntil"] = until }
         if let match = page.match { values["filterMatch"] = match.rawValue }
+        values["collapseValue"] = page.collapse?.rawValue ?? Collapse.story.rawValue
+        values["collapsing"] = page.collapse != nil
         if let error = page.error { values["error"] = error }
         if let results = page.results {
             let found = results.total > 0
@@ -109,7 +114,8 @@ public struct Pages: Sendable {
             values["noResults"] = !found && page.error == nil
             values["searched"] = true
             let total = results.totalIsExact ? "\(results.total) نتيجة" : "أكثر من \(results.total) نتيجة"
-            values["totalText"] = total
+            values["totalText"] = total + (results.collapse == .story ? " · مجمّعة حسب القصة"
+                                           : results.collapse == .near ? " · النسخ المطابقة مجمّعة" : "")
             values["windowed"] = results.ranked < results.total
             values["ranked"] = results.ranked
             values["firstNumber"] = page.offset + 1
@@ -128,12 +134,20 @@ public struct Pages: Sendable {
                 if let published = hit.publishedAt, let arabic = ArabicDate.day(published) {
                     item["published"] = ["iso": String(published.prefix(10)), "arabic": arabic]
                 }
+                if let folded = hit.collapsed, folded.count > 0 {
+                    item["collapsedText"] = ArabicCount.folded(folded.count, outlets: folded.outlets.count,
+                                                               sameText: results.collapse == .near)
+                    if !folded.outlets.isEmpty { item["collapsedOutlets"] = folded.outlets.joined(separator: "، ") }
+                    if let story = hit.storyID { item["storyLink"] = "/stories/\(story)" }
+                }
                 return item
             }
             if page.offset > 0 {
                 values["previous"] = page.link(["offset": page.offset - page.limit > 0 ? String(page.offset - page.limit) : nil])
             }
-            if page.offset + page.limit < results.total && page.offset + page.limit <= Self.maximumOffset {
+            // Collapsed, `total` counts matches, not the hits they fold into: a full page says there may be more.
+            let more = results.collapse == nil ? page.offset + page.limit < results.total : results.hits.count == page.limit
+            if more && page.offset + page.limit <= Self.maximumOffset {
                 values["next"] = page.link(["offset": String(page.offset + page.limit)])
             }
         }
@@ -172,7 +186,9 @@ public struct Pages: Sendable {
 
     // MARK: One article
 
-    public func article(_ stored: StoredArticle, similar: [SearchHit]) -> String {
+    /// - Parameter story: the article's story (``StoredArticle/storyID``), for its headline and size, and the titles
+    ///   of the article's near-duplicate original and copies; nil when the index has no stories.
+    public func article(_ stored: StoredArticle, similar: [SearchHit], story: StoryDetail? = nil) -> String {
         let a = stored.article
         var values: [String: Any] = ["id": stored.id, "title": a.title, "titleDerived": a.titleDerived,
                                      "path": stored.path, "paragraphs": a.paragraphs]
@@ -203,7 +219,148 @@ public struct Pages: Sendable {
             return item
         }
         values["hasSimilar"] = !similar.isEmpty
+        let members = Dictionary((story?.articles ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        if let id = story?.story.id ?? stored.storyID {
+            var part: [String: Any] = ["storyLink": "/stories/\(id)"]
+            if let summary = story?.story {
+                part["storyTitle"] = summary.title
+                part["storySize"] = summary.articleCount > 1
+                    ? ArabicCount.articles(summary.articleCount)
+                        + (summary.outlets.isEmpty ? "" : " من " + ArabicCount.outlets(summary.outlets.count))
+                    : "لم يروِها غيره بعد"
+            }
+            values["story"] = part
+        }
+        if let original = stored.nearDuplicateOf {
+            var part: [String: Any] = ["originalLink": "/articles/\(original)", "originalTitle": "المقال #\(original)"]
+            if let member = members[original] {
+                part["originalTitle"] = member.title
+                if let source = member.source { part["originalSource"] = source }
+            }
+            values["nearDuplicate"] = part
+        }
+        values["copies"] = stored.nearDuplicates.map { id -> [String: Any] in
+            var item: [String: Any] = ["copyID": id, "copyTitle": members[id]?.title ?? "المقال #\(id)"]
+            if let source = members[id]?.source { item["copySource"] = source }
+            return item
+        }
+        values["hasCopies"] = !stored.nearDuplicates.isEmpty
+        values["copyCount"] = stored.nearDuplicates.count
         return render("article", values)
+    }
+
+    // MARK: Stories
+
+    /// What the stories page lists: one page of stories, newest first, and the filters it was asked with.
+    public struct StoryList: Sendable {
+        public var stories: [StorySummary]
+        public var source: String?
+        public var since: String?
+        public var until: String?
+        public var offset: Int
+        public var limit: Int
+        /// Whether a story follows the page (one more than shown was asked for).
+        public var hasMore: Bool
+        public var error: String?
+
+        public init(stories: [StorySummary], source: String?, since: String?, until: String?, offset: Int, limit: Int,
+                    hasMore: Bool, error: String?) {
+            self.stories = stories
+            self.source = source
+            self.since = since
+            self.until = until
+            self.offset = offset
+            self.limit = limit
+            self.hasMore = hasMore
+            self.error = error
+        }
+
+        /// The page's URL with some parameters changed (nil removes one).
+        func link(_ changes: [String: String?]) -> String {
+            var current: [String: String?] = ["source": source, "since": since, "until": until,
+                                              "offset": offset > 0 ? String(offset) : nil]
+            for (key, value) in changes { current[key] = value }
+            let items = ["source", "since", "until", "offset"].compactMap { key -> String? in
+                guard let value = current[key] ?? nil, !value.isEmpty else { return nil }
+                return "\(key)=\(QueryString.encoded(value))"
+            }
+            return "/stories" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        }
+    }
+
+    /// What a story shows in the list and atop its page: its span of dates, its size, its outlets and words (under
+    /// keys of their own: an article inside would otherwise find the story's `title`).
+    static func storyValues(_ story: StorySummary) -> [String: Any] {
+        var values: [String: Any] = [
+            "storyID": story.id, "storyTitle": story.title, "span": ArabicDate.span(story.firstAt, story.lastAt),
+            "firstDay": String(story.firstAt.prefix(10)), "lastDay": String(story.lastAt.prefix(10)),
+            "countText": ArabicCount.articles(story.articleCount)
+                + (story.outlets.isEmpty ? "" : " من " + ArabicCount.outlets(story.outlets.count)),
+            "outlets": story.outlets, "hasOutlets": !story.outlets.isEmpty,
+            "terms": story.terms.map { ["term": $0, "termLink": "/?q=" + QueryString.encoded($0)] },
+            "hasTerms": !story.terms.isEmpty,
+        ]
+        if story.nearDuplicateCount > 0 { values["nearText"] = "منها " + ArabicCount.copies(story.nearDuplicateCount) }
+        return values
+    }
+
+    public func stories(_ page: StoryList) -> String {
+        var values: [String: Any] = ["stories": page.stories.map(Self.storyValues), "firstNumber": page.offset + 1,
+                                     "empty": page.stories.isEmpty && page.error == nil]
+        if let error = page.error { values["error"] = error }
+        let filters = [page.source.map { "المصدر: \($0)" }, page.since.map { "منذ \($0)" },
+                       page.until.map { "حتى \($0)" }].compactMap { $0 }
+        if !filters.isEmpty { values["filters"] = filters.joined(separator: "، ") }
+        if page.offset > 0 {
+            values["previous"] = page.link(["offset": page.offset - page.limit > 0 ? String(page.offset - page.limit) : nil])
+        }
+        if page.hasMore && page.offset + page.limit <= Self.maximumOffset {
+            values["next"] = page.link(["offset": String(page.offset + page.limit)])
+        }
+        return render("stories", values)
+    }
+
+    /// One story: its headline, dates, outlets and words, then its articles by day in time order, each
+    /// near-duplicate folded under the article it republishes.
+    public func story(_ detail: StoryDetail) -> String {
+        var values = Self.storyValues(detail.story)
+        if let merged = detail.mergedFrom { values["mergedFrom"] = merged }
+        let ids = Set(detail.articles.map(\.id))
+        var copies: [Int64: [StoryMember]] = [:]
+        var originals: [StoryMember] = []
+        for member in detail.articles {
+            // A copy whose original is not in the story (it moved, or went) stands on its own.
+            if let original = member.nearDuplicateOf, original != member.id, ids.contains(original) {
+                copies[original, default: []].append(member)
+            } else {
+                originals.append(member)
+            }
+        }
+        var days: [(day: String, entries: [[String: Any]])] = []
+        for member in originals {
+            let day = String((member.publishedAt ?? member.ingestedAt).prefix(10))
+            var entry = Self.memberValues(member, prefix: "entry")
+            entry["central"] = member.id == detail.story.articleID
+            let folded = copies[member.id] ?? []
+            entry["copies"] = folded.map { Self.memberValues($0, prefix: "copy") }
+            entry["hasCopies"] = !folded.isEmpty
+            entry["copyCount"] = folded.count
+            if days.last?.day == day { days[days.count - 1].entries.append(entry) } else { days.append((day, [entry])) }
+        }
+        values["days"] = days.map { ["dayISO": $0.day, "dayArabic": ArabicDate.day($0.day) ?? $0.day, "entries": $0.entries] }
+        return render("story", values)
+    }
+
+    /// An article of a story under keys of its own (`entryTitle`, `copyTitle`…): a key an item lacks would be
+    /// looked up on the story around it.
+    static func memberValues(_ member: StoryMember, prefix: String) -> [String: Any] {
+        let at = member.publishedAt ?? member.ingestedAt
+        var values: [String: Any] = [prefix + "ID": member.id, prefix + "Title": member.title, prefix + "At": at,
+                                     prefix + "Undated": member.publishedAt == nil]
+        if let source = member.source { values[prefix + "Source"] = source }
+        if let clock = ArabicDate.clock(at) { values[prefix + "Clock"] = clock }
+        if let day = ArabicDate.day(at) { values[prefix + "Day"] = day }
+        return values
     }
 
     // MARK: Status

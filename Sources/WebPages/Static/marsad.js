@@ -49,6 +49,12 @@
     clearTimeout(timer);
     timer = setTimeout(refresh, 40);
   });
+  // «تجميع حسب القصة» and the other controls of the form search again at once.
+  form.addEventListener("change", (event) => {
+    if (event.target === input) return;
+    clearTimeout(timer);
+    refresh();
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
