@@ -163,7 +163,7 @@ let package = Package(
         // Micro-benchmarks run by scripts/bench-* in a release build (not tests).
         .executableTarget(
             name: "marsad-bench",
-            dependencies: ["ArabicText", "Articles", "ArticleIndex", "Ingestion"],
+            dependencies: ["ArabicText", "Articles", "ArticleIndex", "Ingestion", "Stories"],
             swiftSettings: strict),
 
         .testTarget(name: "FilePathsTests", dependencies: ["FilePaths"], swiftSettings: strict),

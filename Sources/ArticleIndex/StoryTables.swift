@@ -17,6 +17,10 @@ import Stories
 ///   in the window, not of the index (FTS5's doclists hold every article with the term, and cannot be cut by
 ///   date). How many articles of the window share a term (up to ``lookupLimit``) is its document frequency
 ///   there.
+/// - `story_terms` (`term`, `articles`): how many originals hold each term among their distinctive terms, and
+///   (under ``originalsTerm``) how many originals there are: the document frequencies that weigh a new article's
+///   terms. Counted over the whole index rather than the window, so that a small index (the five seeds) weighs
+///   its words as a large one does.
 /// - `stories`: id, article count, first and last publication time. `story_redirects`: merged ids and the
 ///   story each now belongs to.
 enum StoryTables {
@@ -26,6 +30,11 @@ enum StoryTables {
     static let lookupLimit = 64
     /// The candidates scored in full for each new article, by their shared terms' weight.
     static let candidateLimit = 12
+    /// The heaviest terms of an original that `story_keys` holds and a new article looks up (its profile keeps
+    /// more, for the similarity).
+    static let lookupKeys = 16
+    /// `story_terms.term` of the row that counts the originals (a term hash of 0 is stored as 1).
+    static let originalsTerm: Int64 = 0
 
     static let createSQL = """
         CREATE TABLE article_stories (
@@ -49,6 +58,10 @@ enum StoryTables {
             article_id INTEGER NOT NULL,
             PRIMARY KEY (term, day, article_id)
         ) WITHOUT ROWID;
+        CREATE TABLE story_terms (
+            term INTEGER PRIMARY KEY NOT NULL,
+            articles INTEGER NOT NULL
+        );
         CREATE TABLE stories (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             article_count INTEGER NOT NULL,
@@ -90,8 +103,9 @@ enum StoryTables {
             try joinStory(db, storyID, time: input.time)
         } else {
             original = nil
-            let (candidates, documentFrequency) = try candidates(db, for: profile, excluding: id, windowDays: windowDays)
-            profile = profile.weighted { term in documentFrequency[term].map(idf) }
+            let idf = try inverseDocumentFrequencies(db, profile)
+            profile = profile.weighted { idf[$0] }
+            let candidates = try candidates(db, for: profile, excluding: id, windowDays: windowDays)
             switch StoryRules.decide(profile, among: candidates).0 {
             case .start:
                 try db.cached("INSERT INTO stories (article_count, first_at, last_at) VALUES (0, ?, ?)",
@@ -139,14 +153,28 @@ enum StoryTables {
         return nil
     }
 
-    /// The originals that share the most weight of distinctive terms with `profile` within its window, and the
-    /// number of window articles each of its terms was found in.
+    /// The weight of each of the profile's terms: ln(1 + (N − n + ½) / (n + ½)), N originals of which n hold the term.
+    static func inverseDocumentFrequencies(_ db: Database, _ profile: StoryProfile) throws -> [Int32: Double] {
+        let originals = Double(try db.one(Int64.self, "SELECT articles FROM story_terms WHERE term = ?",
+                                          arguments: [originalsTerm]) ?? 0)
+        var idf: [Int32: Double] = [:]
+        for key in profile.keys {
+            let n = Double(try db.one(Int64.self, "SELECT articles FROM story_terms WHERE term = ?",
+                                      arguments: [termKey(key.term)]) ?? 0)
+            // Lucene's BM25 idf: a term every earlier original holds weighs almost nothing, even in a small index.
+            idf[key.term] = Foundation.log(1 + (originals - n + 0.5) / (n + 0.5))
+        }
+        return idf
+    }
+
+    static func termKey(_ term: Int32) -> Int64 { term == 0 ? 1 : Int64(term) }
+
+    /// The originals that share the most weight of (weighted) distinctive terms with `profile` within its window.
     static func candidates(_ db: Database, for profile: StoryProfile, excluding id: Int64, windowDays: Int) throws
-        -> ([StoryRules.Candidate], [Int32: Int])
+        -> [StoryRules.Candidate]
     {
         var weight: [Int64: Double] = [:]
-        var documentFrequency: [Int32: Int] = [:]
-        for key in profile.keys {
+        for key in profile.keys.prefix(lookupKeys) {
             var ids: [Int64]
             if let day = profile.day {
                 ids = try Int64.fetchAll(db.cachedStatement(sql: """
@@ -162,9 +190,7 @@ enum StoryTables {
                     """), arguments: [key.term])
             }
             ids.removeAll { $0 == id }
-            documentFrequency[key.term] = ids.count
-            let w = Double(key.weight) * idf(ids.count)
-            for other in ids { weight[other, default: 0] += w }
+            for other in ids { weight[other, default: 0] += Double(key.weight) }
         }
         let best = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(candidateLimit)
         var candidates: [StoryRules.Candidate] = []
@@ -175,20 +201,19 @@ enum StoryTables {
                   let theirs = StoryProfile(bytes: [UInt8](data)) else { continue }
             candidates.append(StoryRules.Candidate(articleID: other, storyID: story, profile: theirs))
         }
-        return (candidates, documentFrequency)
-    }
-
-    /// The weight of a term that `count` articles of the window share (among their distinctive terms).
-    static func idf(_ count: Int) -> Double {
-        Foundation.log(1 + Double(lookupLimit) / Double(count + 1))
+        return candidates
     }
 
     static func addKeys(_ db: Database, id: Int64, profile: StoryProfile, fingerprint: BodyFingerprint?) throws {
         let day = profile.day.map(Int64.init) ?? noDay
-        for key in profile.keys {
-            try db.cached("INSERT OR IGNORE INTO story_keys (term, day, article_id) VALUES (?, ?, ?)",
-                          arguments: [key.term, day, id])
+        for (n, key) in profile.keys.enumerated() {
+            if n < lookupKeys {
+                try db.cached("INSERT OR IGNORE INTO story_keys (term, day, article_id) VALUES (?, ?, ?)",
+                              arguments: [key.term, day, id])
+            }
+            try count(db, termKey(key.term), by: 1)
         }
+        try count(db, originalsTerm, by: 1)
         for band in fingerprint?.bandKeys ?? [] {
             try db.cached("INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?, ?)", arguments: [band, id])
         }
@@ -196,13 +221,24 @@ enum StoryTables {
 
     static func removeKeys(_ db: Database, id: Int64, profile: StoryProfile, fingerprint: BodyFingerprint?) throws {
         let day = profile.day.map(Int64.init) ?? noDay
-        for key in profile.keys {
-            try db.cached("DELETE FROM story_keys WHERE term = ? AND day = ? AND article_id = ?",
-                          arguments: [key.term, day, id])
+        for (n, key) in profile.keys.enumerated() {
+            if n < lookupKeys {
+                try db.cached("DELETE FROM story_keys WHERE term = ? AND day = ? AND article_id = ?",
+                              arguments: [key.term, day, id])
+            }
+            try count(db, termKey(key.term), by: -1)
         }
+        try count(db, originalsTerm, by: -1)
         for band in fingerprint?.bandKeys ?? [] {
             try db.cached("DELETE FROM fingerprint_bands WHERE band = ? AND article_id = ?", arguments: [band, id])
         }
+    }
+
+    static func count(_ db: Database, _ term: Int64, by change: Int) throws {
+        try db.cached("""
+            INSERT INTO story_terms (term, articles) VALUES (?1, max(?2, 0))
+            ON CONFLICT (term) DO UPDATE SET articles = max(articles + ?2, 0)
+            """, arguments: [term, change])
     }
 
     static func joinStory(_ db: Database, _ story: Int64, time: String) throws {
@@ -302,7 +338,7 @@ enum StoryTables {
     /// order, as the writer did when they arrived.
     static func rebuild(_ db: Database, analyzer: ArabicAnalyzer, progress: (Int, Int) -> Void = { _, _ in }) throws {
         try db.execute(sql: """
-            DELETE FROM article_stories; DELETE FROM fingerprint_bands; DELETE FROM story_keys;
+            DELETE FROM article_stories; DELETE FROM fingerprint_bands; DELETE FROM story_keys; DELETE FROM story_terms;
             DELETE FROM stories; DELETE FROM story_redirects;
             """)
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0

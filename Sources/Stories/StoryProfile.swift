@@ -16,7 +16,7 @@ public struct StoryProfile: Sendable, Hashable {
         public init(term: Int32, weight: Float) { self.term = term; self.weight = weight }
     }
 
-    /// Up to ``keyCount`` terms, heaviest first.
+    /// Up to ``keyCount`` terms, heaviest (within the article) first.
     public var keys: [Key]
     /// The quoted speakers (a hash of the last word of each name), sorted.
     public var speakers: [Int32]
@@ -27,10 +27,10 @@ public struct StoryProfile: Sendable, Hashable {
     public var day: Int32?
 
     /// How many terms a profile keeps.
-    public static let keyCount = 16
+    public static let keyCount = 40
     /// Occurrences weigh by where they are: the headline says what the story is, the lead what happened.
-    public static let titleWeight: Double = 3
-    public static let leadWeight: Double = 2
+    public static let titleWeight: Double = 5
+    public static let leadWeight: Double = 3
     /// Names and figures ("47", "1350", "5٫4") identify an event better than words: numbers of two digits or
     /// more weigh this much more. Years (1900–2099) and one-digit numbers are left out: every article of a
     /// year shares them.
@@ -80,11 +80,11 @@ public struct StoryProfile: Sendable, Hashable {
         day = article.publishedAt.flatMap(Self.day) ?? article.datesMentioned.lazy.compactMap { Self.day($0.date) }.first
     }
 
-    /// The profile with each key's weight multiplied by `idf(term)` (terms the window does not know keep theirs).
+    /// The profile with each key's weight multiplied by `idf(term)` (unknown terms keep theirs). The keys stay in
+    /// their order (by weight within the article): the first ones are those the index looks up.
     public func weighted(by idf: (Int32) -> Double?) -> StoryProfile {
         var copy = self
         copy.keys = keys.map { Key(term: $0.term, weight: $0.weight * Float(idf($0.term) ?? 1)) }
-            .sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
         return copy
     }
 

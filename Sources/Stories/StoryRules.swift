@@ -11,7 +11,7 @@ public enum StoryRules {
     /// Candidates are articles published at most this many days before or after the article (default).
     public static let defaultWindowDays = 4
     /// Two articles at least this similar tell the same story.
-    public static let joinThreshold = 0.32
+    public static let joinThreshold = 0.10
     /// What a shared quoted speaker, and a shared date named in the text, add to the similarity.
     public static let speakerBonus = 0.08
     public static let dateBonus = 0.08
