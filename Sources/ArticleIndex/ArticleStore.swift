@@ -82,6 +82,8 @@ public protocol ArticleWriting: Sendable {
     /// Forgets every story and near-duplicate mark and finds them again in arrival order; `windowDays`, when
     /// given, becomes the index's story window. `progress` gets (done, total).
     func rebuildStories(windowDays: Int?, progress: @Sendable (Int, Int) -> Void) async throws(IndexError)
+    /// Turns finding stories off (the story tables emptied) or on again (every story found again).
+    func setStoriesEnabled(_ enabled: Bool, progress: @Sendable (Int, Int) -> Void) async throws(IndexError)
 }
 
 /// An index to read and write: what the daemon and `marsad ingest` hold.

@@ -39,7 +39,8 @@ public struct IndexDocument: Sendable {
 
     /// What the story tables need, with `now` (seconds since 1970) as the time of an undated article.
     func storyInput(now: Double) -> StoryTables.Input {
-        StoryTables.Input(profile: storyProfile, fingerprint: fingerprint, time: article.publishedAt ?? iso8601(now))
+        StoryTables.Input(profile: storyProfile, fingerprint: fingerprint, time: article.publishedAt ?? iso8601(now),
+                          dated: article.publishedAt != nil)
     }
 }
 

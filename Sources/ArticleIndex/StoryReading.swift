@@ -10,10 +10,12 @@ public struct StorySummary: Sendable, Codable, Hashable {
     public var title: String
     /// That article's id.
     public var articleID: Int64
-    /// Publication time (ISO 8601) of its first and last article; an article without a date counts with the
-    /// time Marsad indexed it.
+    /// Publication time (ISO 8601) of its first and last dated article (see `dated`).
     public var firstAt: String
     public var lastAt: String
+    /// Whether `first_at` and `last_at` are publication times; false for a story none of whose articles has a
+    /// date: they are then the times Marsad indexed them.
+    public var dated: Bool
     /// Its articles, near-duplicates included.
     public var articleCount: Int
     /// How many of them are near-duplicates of another.
@@ -24,7 +26,7 @@ public struct StorySummary: Sendable, Codable, Hashable {
     public var terms: [String]
 
     enum CodingKeys: String, CodingKey {
-        case id, title, articleID = "article_id", firstAt = "first_at", lastAt = "last_at"
+        case id, title, articleID = "article_id", firstAt = "first_at", lastAt = "last_at", dated
         case articleCount = "article_count", nearDuplicateCount = "near_duplicate_count", outlets, terms
     }
 }
@@ -214,7 +216,7 @@ extension ArticleIndex {
             }
         }
         return StorySummary(id: id, title: title, articleID: central, firstAt: story["first_at"],
-                            lastAt: story["last_at"], articleCount: story["article_count"],
+                            lastAt: story["last_at"], dated: story["dated"], articleCount: story["article_count"],
                             nearDuplicateCount: nearCount, outlets: outlets, terms: top.compactMap { spelling[$0] })
     }
 }

@@ -21,7 +21,8 @@ import Stories
 ///   (under ``originalsTerm``) how many originals there are: the document frequencies that weigh a new article's
 ///   terms. Counted over the whole index rather than the window, so that a small index (the five seeds) weighs
 ///   its words as a large one does.
-/// - `stories`: id, article count, first and last publication time. `story_redirects`: merged ids and the
+/// - `stories`: id, article count, first and last publication time (`dated` = 1); a story none of whose
+///   articles has a date (`dated` = 0) spans the times Marsad indexed them instead, until a dated one joins. `story_redirects`: merged ids and the
 ///   story each now belongs to.
 enum StoryTables {
     /// `story_keys.day` of an article with no date (a primary key of a WITHOUT ROWID table cannot be NULL).
@@ -66,7 +67,8 @@ enum StoryTables {
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             article_count INTEGER NOT NULL,
             first_at TEXT NOT NULL,
-            last_at TEXT NOT NULL
+            last_at TEXT NOT NULL,
+            dated INTEGER NOT NULL
         );
         CREATE INDEX stories_last_at ON stories(last_at);
         CREATE TABLE story_redirects (
@@ -80,14 +82,16 @@ enum StoryTables {
     struct Input: Sendable {
         var profile: StoryProfile
         var fingerprint: BodyFingerprint?
-        /// The time the story's first and last times are made of: the publication time, else the ingest time.
+        /// The publication time, or (`dated` false) the time Marsad indexed the article.
         var time: String
+        var dated: Bool
     }
 
     // MARK: - Attaching an article
 
     /// Finds the near-duplicate original and the story of a new (or replaced) article `id`, and records them.
     static func attach(_ db: Database, id: Int64, input: Input) throws {
+        guard try isEnabled(db) else { return }
         let windowDays = try Self.windowDays(db)
         var profile = input.profile
         var original: Int64?
@@ -100,7 +104,7 @@ enum StoryTables {
             // A copy belongs to its original's story; it adds no terms, so copies do not make the story's words
             // look common.
             storyID = story
-            try joinStory(db, storyID, time: input.time)
+            try joinStory(db, storyID, input)
         } else {
             original = nil
             let idf = try inverseDocumentFrequencies(db, profile)
@@ -108,17 +112,17 @@ enum StoryTables {
             let candidates = try candidates(db, for: profile, excluding: id, windowDays: windowDays)
             switch StoryRules.decide(profile, among: candidates).0 {
             case .start:
-                try db.cached("INSERT INTO stories (article_count, first_at, last_at) VALUES (0, ?, ?)",
-                              arguments: [input.time, input.time])
+                try db.cached("INSERT INTO stories (article_count, first_at, last_at, dated) VALUES (0, ?, ?, ?)",
+                              arguments: [input.time, input.time, input.dated])
                 storyID = db.lastInsertedRowID
-                try joinStory(db, storyID, time: input.time)
+                try joinStory(db, storyID, input)
             case .join(let story):
                 storyID = story
-                try joinStory(db, story, time: input.time)
+                try joinStory(db, story, input)
             case .merge(let into, let others):
                 storyID = into
                 try merge(db, others, into: into)
-                try joinStory(db, into, time: input.time)
+                try joinStory(db, into, input)
             }
         }
         try db.cached("""
@@ -134,6 +138,12 @@ enum StoryTables {
     static func windowDays(_ db: Database) throws -> Int {
         try db.one(String.self, "SELECT value FROM meta WHERE key = 'story_window_days'").flatMap { Int($0) }
             ?? StoryRules.defaultWindowDays
+    }
+
+    /// Whether the writer finds stories: `stories` in `meta` is `off` after `marsad stories --off` (for an index
+    /// that does not want them, and for the benchmark that measures what they cost).
+    static func isEnabled(_ db: Database) throws -> Bool {
+        try db.one(String.self, "SELECT value FROM meta WHERE key = 'stories'") != "off"
     }
 
     /// The earliest original whose fingerprint makes `fingerprint` a near-duplicate of it, if any.
@@ -241,11 +251,16 @@ enum StoryTables {
             """, arguments: [term, change])
     }
 
-    static func joinStory(_ db: Database, _ story: Int64, time: String) throws {
+    /// Counts one more article in `story`, and widens its span: a dated article replaces the indexing times of
+    /// a story that had none, an undated one widens only a story of undated articles.
+    static func joinStory(_ db: Database, _ story: Int64, _ input: Input) throws {
         try db.cached("""
-            UPDATE stories SET article_count = article_count + 1, first_at = min(first_at, ?), last_at = max(last_at, ?)
-            WHERE id = ?
-            """, arguments: [time, time, story])
+            UPDATE stories SET article_count = article_count + 1,
+                first_at = CASE WHEN ?2 > dated THEN ?1 WHEN ?2 = dated THEN min(first_at, ?1) ELSE first_at END,
+                last_at = CASE WHEN ?2 > dated THEN ?1 WHEN ?2 = dated THEN max(last_at, ?1) ELSE last_at END,
+                dated = max(dated, ?2)
+            WHERE id = ?3
+            """, arguments: [input.time, input.dated ? 1 : 0, story])
     }
 
     /// Moves every article of `others` into `into`; the merged ids redirect to it.
@@ -253,11 +268,14 @@ enum StoryTables {
         for other in others {
             try db.cached("UPDATE article_stories SET story_id = ? WHERE story_id = ?", arguments: [into, other])
             try db.cached("""
-                UPDATE stories SET
-                    article_count = article_count + (SELECT article_count FROM stories WHERE id = ?1),
-                    first_at = min(first_at, (SELECT first_at FROM stories WHERE id = ?1)),
-                    last_at = max(last_at, (SELECT last_at FROM stories WHERE id = ?1))
-                WHERE id = ?2
+                UPDATE stories SET article_count = stories.article_count + o.article_count,
+                    first_at = CASE WHEN o.dated > stories.dated THEN o.first_at
+                                    WHEN o.dated = stories.dated THEN min(stories.first_at, o.first_at) ELSE stories.first_at END,
+                    last_at = CASE WHEN o.dated > stories.dated THEN o.last_at
+                                   WHEN o.dated = stories.dated THEN max(stories.last_at, o.last_at) ELSE stories.last_at END,
+                    dated = max(stories.dated, o.dated)
+                FROM (SELECT article_count, first_at, last_at, dated FROM stories WHERE id = ?1) AS o
+                WHERE stories.id = ?2
                 """, arguments: [other, into])
             try db.cached("DELETE FROM stories WHERE id = ?", arguments: [other])
             try db.cached("UPDATE story_redirects SET story_id = ? WHERE story_id = ?", arguments: [into, other])
@@ -291,12 +309,12 @@ enum StoryTables {
             return
         }
         try db.cached("""
-            UPDATE stories SET
-                first_at = (SELECT min(coalesce(a.published_at, strftime('%Y-%m-%dT%H:%M:%SZ', a.ingested_at, 'unixepoch')))
-                            FROM article_stories s JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?1),
-                last_at = (SELECT max(coalesce(a.published_at, strftime('%Y-%m-%dT%H:%M:%SZ', a.ingested_at, 'unixepoch')))
-                           FROM article_stories s JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?1)
-            WHERE id = ?1
+            UPDATE stories SET first_at = m.first_at, last_at = m.last_at, dated = m.dated
+            FROM (SELECT coalesce(min(a.published_at), strftime('%Y-%m-%dT%H:%M:%SZ', min(a.ingested_at), 'unixepoch')) AS first_at,
+                         coalesce(max(a.published_at), strftime('%Y-%m-%dT%H:%M:%SZ', max(a.ingested_at), 'unixepoch')) AS last_at,
+                         max(a.published_at IS NOT NULL) AS dated
+                  FROM article_stories s JOIN articles a ON a.id = s.article_id WHERE s.story_id = ?1) AS m
+            WHERE stories.id = ?1
             """, arguments: [story])
     }
 
@@ -329,9 +347,9 @@ enum StoryTables {
         let article = try ArticleIndex.article(from: row)
         let title = analyzer.indexText(article.title)
         let body = analyzer.indexText(article.body)
-        let time = article.publishedAt ?? iso8601(row["ingested_at"])
         return Input(profile: StoryProfile(article: article, titleTerms: title, bodyTerms: body, analyzer: analyzer),
-                     fingerprint: BodyFingerprint(analyzedBody: body), time: time)
+                     fingerprint: BodyFingerprint(analyzedBody: body),
+                     time: article.publishedAt ?? iso8601(row["ingested_at"]), dated: article.publishedAt != nil)
     }
 
     /// Forgets every story and near-duplicate mark and finds them again, article by article in id (arrival)
@@ -341,6 +359,7 @@ enum StoryTables {
             DELETE FROM article_stories; DELETE FROM fingerprint_bands; DELETE FROM story_keys; DELETE FROM story_terms;
             DELETE FROM stories; DELETE FROM story_redirects;
             """)
+        guard try isEnabled(db) else { return }
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
         var done = 0
         try Schema.eachArticleBatch(db, columns: "*") { rows in
@@ -351,5 +370,58 @@ enum StoryTables {
             progress(done, total)
         }
         try Meta.set(db, "story_version", String(StoryRules.version))
+    }
+}
+
+extension ArticleIndex {
+    /// How long finding the story of an article takes at this index's size: `sample` articles spread over the
+    /// index are taken out of their story and assigned again, each timed (seconds), in one transaction that is
+    /// rolled back. For `marsad-bench story-assign`, which shows that the cost does not grow with the index.
+    public func storyAssignmentTimes(sample: Int) async throws(IndexError) -> [Double] {
+        let analyzer = self.analyzer
+        return try await mapErrors {
+            try await pool.writeWithoutTransaction { db in
+                var times: [Double] = []
+                try db.inSavepoint {
+                    let count = try Int64.fetchOne(db, sql: "SELECT max(id) FROM articles") ?? 0
+                    let step = max(1, count / Int64(max(sample, 1)))
+                    let ids = try Int64.fetchAll(db, sql: "SELECT id FROM articles WHERE id % ? = 0 LIMIT ?",
+                                                 arguments: [step, sample])
+                    for id in ids {
+                        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE id = ?", arguments: [id])
+                        else { continue }
+                        let input = try StoryTables.input(from: row, analyzer: analyzer)
+                        try StoryTables.detach(db, id: id)
+                        let start = ContinuousClock.now
+                        try StoryTables.attach(db, id: id, input: input)
+                        let elapsed = ContinuousClock.now - start
+                        times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    }
+                    return .rollback
+                }
+                return times
+            }
+        }
+    }
+
+    /// Turns story finding off (`false`: new articles get none, and the story tables are emptied) or on
+    /// (`true`: every article's story is found again, as ``rebuildStories(windowDays:progress:)`` does).
+    public func setStoriesEnabled(_ enabled: Bool, progress: @Sendable (Int, Int) -> Void = { _, _ in })
+        async throws(IndexError)
+    {
+        let analyzer = self.analyzer
+        try await mapErrors {
+            try await pool.write { db in
+                try Meta.set(db, "stories", enabled ? "on" : "off")
+                if enabled {
+                    try StoryTables.rebuild(db, analyzer: analyzer, progress: progress)
+                } else {
+                    try db.execute(sql: """
+                        DELETE FROM article_stories; DELETE FROM fingerprint_bands; DELETE FROM story_keys;
+                        DELETE FROM story_terms; DELETE FROM stories; DELETE FROM story_redirects;
+                        """)
+                }
+            }
+        }
     }
 }

@@ -13,7 +13,12 @@
 /// 0.9998 at 0.75, and 0.12 at 0.2. The index keeps the keys in a B-tree, so finding the candidates of a new
 /// article costs 16 look-ups, whatever the size of the index.
 ///
-/// Why MinHash rather than SimHash: MEASURED-LATER
+/// Why MinHash rather than SimHash, measured on Tests/StorySet (`marsad-bench fingerprints`): over the same
+/// shingles, the 17 labelled copies agree with their originals on at least 0.79 of the 48 positions, and no two
+/// other articles on more than 0.25: a wide gap that one threshold splits. A 64-bit SimHash puts the copies up
+/// to 10 bits from their originals and other articles at 15 bits or more: a narrow gap, and finding every
+/// fingerprint within 10 bits needs 11 tables of 5–6-bit blocks (pigeonhole), each look-up returning about a
+/// fiftieth of the index, where a MinHash band of three 32-bit values matches by chance almost never.
 public struct BodyFingerprint: Sendable, Hashable {
     /// The signature: ``hashCount`` minima.
     public var signature: [UInt32]

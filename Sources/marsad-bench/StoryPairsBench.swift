@@ -1,3 +1,4 @@
+import ArticleIndex
 import ArabicText
 import Articles
 import Foundation
@@ -81,4 +82,78 @@ func storyPairsBench(_ arguments: [String]) {
         let p = Double(tp) / Double(max(1, tp + fp)), r = Double(tp) / Double(max(1, tp + fn))
         print(String(format: "threshold %.2f: P %.3f R %.3f F1 %.3f", threshold, p, r, 2 * p * r / max(1e-9, p + r)))
     }
+}
+
+/// `marsad-bench story-assign DB [SAMPLE]`: the time to find the story of an article in this index (re-assigning
+/// SAMPLE articles spread over it, rolled back), as JSON: it must not grow with the index.
+func storyAssignBench(_ arguments: [String]) async {
+    guard let path = arguments.first else { print("usage: marsad-bench story-assign DB [SAMPLE]"); return }
+    let sample = arguments.count > 1 ? Int(arguments[1]) ?? 1000 : 1000
+    do {
+        let index = try ArticleIndex(path: path, mapsFile: false)
+        defer { try? index.close() }
+        let articles = try await index.articleCount()
+        _ = try await index.storyAssignmentTimes(sample: min(200, sample))  // warm the page cache
+        let times = try await index.storyAssignmentTimes(sample: sample).sorted()
+        guard !times.isEmpty else { print("{\"error\":\"no article\"}"); return }
+        func q(_ f: Double) -> Double { times[min(times.count - 1, Int(Double(times.count) * f))] * 1e6 }
+        let mean = times.reduce(0, +) / Double(times.count) * 1e6
+        print("{\"bench\":\"story-assign\",\"articles\":\(articles),\"sample\":\(times.count),"
+              + String(format: "\"p50_us\":%.1f,\"p99_us\":%.1f,\"mean_us\":%.1f}", q(0.5), q(0.99), mean))
+    } catch {
+        print("{\"error\":\"\(error)\"}")
+    }
+}
+
+/// `marsad-bench fingerprints LABELS ROOT`: MinHash and SimHash on the near-duplicates of a labelled set, the
+/// figures behind ``BodyFingerprint``'s choice: each labelled copy against its original, and the closest pair
+/// of other articles.
+func fingerprintsBench(_ arguments: [String]) {
+    guard arguments.count >= 2 else { print("usage: marsad-bench fingerprints LABELS ROOT"); return }
+    let lines = (try? String(contentsOfFile: arguments[0], encoding: .utf8))?.split(separator: "\n").dropFirst() ?? []
+    let analyzer = ArabicAnalyzer()
+    let parser = ArticleParser()
+    var bodies: [String: String] = [:], original: [String: String] = [:], order: [String] = []
+    for line in lines {
+        let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard let article = try? parser.parse(readFileOrExit(arguments[1] + "/" + f[0]), format: .text) else { continue }
+        bodies[f[0]] = analyzer.indexText(article.body)
+        order.append(f[0])
+        if f.count > 2, !f[2].isEmpty { original[f[0]] = f[2] }
+    }
+    // SimHash (Charikar) over the same shingles: 64 bits, each the sign of the sum of the shingles' bits.
+    func simhash(_ text: String) -> UInt64 {
+        var counts = [Int](repeating: 0, count: 64)
+        let terms = text.split(separator: " ")
+        for (a, b) in zip(terms, terms.dropFirst()) {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in (a + " " + b).utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            h ^= h >> 29; h = h &* 0xBF58_476D_1CE4_E5B9; h ^= h >> 32
+            for bit in 0..<64 { counts[bit] += (h >> UInt64(bit)) & 1 == 1 ? 1 : -1 }
+        }
+        return (0..<64).reduce(UInt64(0)) { $0 | (counts[$1] > 0 ? 1 << UInt64($1) : 0) }
+    }
+    let minhash = bodies.compactMapValues { BodyFingerprint(analyzedBody: $0) }
+    let sim = bodies.mapValues(simhash)
+    var copyMin = 1.0, copyMaxBits = 0
+    for (copy, orig) in original {
+        guard let a = minhash[copy], let b = minhash[orig] else { continue }
+        copyMin = min(copyMin, a.similarity(to: b))
+        copyMaxBits = max(copyMaxBits, (sim[copy]! ^ sim[orig]!).nonzeroBitCount)
+    }
+    func group(_ f: String) -> String { original[f] ?? f }
+    var otherMax = 0.0, otherMinBits = 64, bitsBelow = [Int](repeating: 0, count: 65)
+    for (i, a) in order.enumerated() {
+        for b in order[(i + 1)...] where group(a) != group(b) {
+            if let x = minhash[a], let y = minhash[b] { otherMax = max(otherMax, x.similarity(to: y)) }
+            let bits = (sim[a]! ^ sim[b]!).nonzeroBitCount
+            otherMinBits = min(otherMinBits, bits)
+            bitsBelow[bits] += 1
+        }
+    }
+    let within = bitsBelow.prefix(copyMaxBits + 1).reduce(0, +)
+    print("copies against their original (\(original.count)): MinHash similarity ≥ \(String(format: "%.3f", copyMin)), "
+          + "SimHash distance ≤ \(copyMaxBits) bits")
+    print("other pairs: MinHash similarity ≤ \(String(format: "%.3f", otherMax)), SimHash distance ≥ \(otherMinBits) bits; "
+          + "\(within) other pairs are within \(copyMaxBits) bits")
 }

@@ -7,6 +7,8 @@ switch arguments.first {
 case "analyze": analyzeBench(Array(arguments.dropFirst()))
 case "parse": parseBench(Array(arguments.dropFirst()))
 case "story-pairs": storyPairsBench(Array(arguments.dropFirst()))
+case "fingerprints": fingerprintsBench(Array(arguments.dropFirst()))
+case "story-assign": await storyAssignBench(Array(arguments.dropFirst()))
 case "query": await queryBench(Array(arguments.dropFirst()))
 case "store": await storeBench(Array(arguments.dropFirst()))
 case "load": await loadBench(Array(arguments.dropFirst()))

@@ -14,7 +14,8 @@ struct StoriesCommand: AsyncParsableCommand {
             its most distinctive words.
 
             --rebuild forgets every story and near-duplicate mark and finds them again in arrival order \
-            (with --window N, a new window of N days either side).
+            (with --window N, a new window of N days either side). --off stops finding stories in this index \
+            and forgets them; --on finds them all again.
             """)
 
     @OptionGroup var index: IndexOptions
@@ -40,6 +41,12 @@ struct StoriesCommand: AsyncParsableCommand {
     @Option(help: "With --rebuild: candidates come from this many days either side of an article's date.")
     var window: Int?
 
+    @Flag(name: .customLong("off"), help: "Stop finding stories in this index (and forget those found).")
+    var turnOff = false
+
+    @Flag(name: .customLong("on"), help: "Find stories again (after --off): every article's story is found anew.")
+    var turnOn = false
+
     @Flag(help: "Print the stories as JSON.")
     var json = false
 
@@ -48,10 +55,21 @@ struct StoriesCommand: AsyncParsableCommand {
             throw ValidationError("--window must be 0 to 365 days, not \(window)")
         }
         if window != nil && !rebuild { throw ValidationError("--window goes with --rebuild") }
+        if turnOff && (turnOn || rebuild) { throw ValidationError("--off goes alone, without --on or --rebuild") }
         if limit < 0 || offset < 0 { throw ValidationError("--limit and --offset cannot be negative") }
     }
 
     func run() async throws {
+        if turnOff || turnOn {
+            let store = try index.open(.readWrite, mapsFile: false)
+            let bar = Output.ProgressBar(label: "finding stories")
+            let tty = Output.stderrIsTerminal
+            do {
+                try await store.setStoriesEnabled(turnOn) { done, total in if tty { bar.update(done, total) } }
+            } catch { throw CLIError(error.description) }
+            try store.close()
+            if turnOff { print("stories are off in \(store.location)"); return }
+        }
         if rebuild {
             let store = try index.open(.readWrite, mapsFile: false)
             let bar = Output.ProgressBar(label: "finding stories")

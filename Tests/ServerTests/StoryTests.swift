@@ -286,7 +286,7 @@ struct StoryTests {
     func renderedStory() throws {
         let json = #"""
             {"story": {"id": 7, "title": "عنوان <script>x</script>", "article_id": 11, "first_at": "2024-01-25T10:00:00Z",
-                       "last_at": "2024-01-26T08:00:00Z", "article_count": 4, "near_duplicate_count": 2,
+                       "last_at": "2024-01-26T08:00:00Z", "dated": true, "article_count": 4, "near_duplicate_count": 2,
                        "outlets": ["أ", "ب"], "terms": ["كلمة"]},
              "articles": [
                {"id": 11, "path": "a", "title": "الأصل", "source": "أ", "published_at": "2024-01-25T10:00:00Z",

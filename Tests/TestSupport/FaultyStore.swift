@@ -95,6 +95,10 @@ public final class FaultyStore: ArticleStore {
         try await index.rebuildStories(windowDays: windowDays, progress: progress)
     }
 
+    public func setStoriesEnabled(_ enabled: Bool, progress: @Sendable (Int, Int) -> Void) async throws(IndexError) {
+        try await index.setStoriesEnabled(enabled, progress: progress)
+    }
+
     // MARK: ArticleReading
 
     public var location: String { index.location }

@@ -11,7 +11,7 @@ WORK = os.environ.get("BENCH_DIR", "/tmp/marsad-bench")
 TRASH = os.path.join(WORK, "trash")
 QUICK = "--quick" in sys.argv
 RUNS = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--runs=")), 1 if QUICK else 3))
-# --only burst,latency,big,micro,serve,peers: run just those parts (for profiling one of them).
+# --only burst,latency,big,micro,serve,stories,peers: run just those parts (for profiling one of them).
 ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
 rows = []
 peer_rows = []  # the peers part's own table: system | ingest × floor | peak RSS | index / corpus | query p50 / p99
@@ -294,6 +294,101 @@ def bench_big():
         stop(proc)
     rows.append((f"restart: start-up reconcile of {n:,} unchanged files", f"{median(times):.2f} s", "until watching again"))
 
+def unassigned(db):
+    """Articles of the index that have no story (0 once every commit has found its stories)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    n = con.execute("""SELECT count(*) FROM articles a LEFT JOIN article_stories s ON s.article_id = a.id
+                       WHERE s.story_id IS NULL""").fetchone()[0]
+    con.close()
+    return n
+
+def stories_off(db):
+    subprocess.run([BIN, "stories", "--off", "--db", db], check=True, capture_output=True)
+
+def story_assign(db, sample=1000):
+    out = json.loads(subprocess.run([BENCH, "story-assign", db, str(sample)], capture_output=True, text=True,
+                                    check=True).stdout)
+    log(out)
+    return out
+
+def bench_stories(n):
+    """What stories and near-duplicate fingerprints cost: the burst with them on and off, interleaved; the time to
+    find one article's story at 10,000 and at 100,000 articles; 2,000 wire copies of one text."""
+    src = corpus(n)
+    size = corpus_bytes(src)
+    inbox, db = os.path.join(WORK, "st-inbox"), os.path.join(WORK, "stories.db")
+    rates = {"on": [], "off": []}
+    ingest = {"on": [], "off": []}
+    rss = {"on": [], "off": []}
+    sizes = {"on": [], "off": []}
+    left = []
+    for run in range(RUNS):
+        for mode in (("on", "off") if run % 2 == 0 else ("off", "on")):
+            fresh(inbox, db)
+            shutil.copytree(src, inbox)
+            if mode == "off":
+                stories_off(db)
+            t0 = time.perf_counter()
+            proc = start_daemon(inbox, db)
+            ok, peak = wait_count(db, n, proc)
+            t = time.perf_counter() - t0
+            rss[mode].append(max(peak, peak_rss_mb(proc.pid) or 0))
+            stop(proc)
+            rates[mode].append(n / t)
+            sizes[mode].append(db_size(db))
+            if mode == "on":
+                left.append(unassigned(db))
+            log(f"stories {mode}: daemon burst {n / t:.0f} articles/s, peak RSS {rss[mode][-1]:.0f} MB, ok={ok}")
+            fresh(db)
+            if mode == "off":
+                stories_off(db)
+            t0 = time.perf_counter()
+            subprocess.run([BIN, "ingest", "--db", db, src], check=True, capture_output=True)
+            ingest[mode].append(n / (time.perf_counter() - t0))
+            log(f"stories {mode}: ingest {ingest[mode][-1]:.0f} articles/s")
+    for name, xs in (("daemon burst, placed while stopped, then started", rates), ("`marsad ingest` of the folder", ingest)):
+        on, off = median(xs["on"]), median(xs["off"])
+        rows.append((f"stories on / off: {name}, {n:,} articles", f"{on:.0f} / {off:.0f} articles/s",
+                     f"stories cost {100 * (1 - on / off):.1f}% (median of {RUNS} interleaved rounds)"))
+    rows.append((f"stories on / off: peak RSS of the daemon burst", f"{max(rss['on']):.0f} / {max(rss['off']):.0f} MB", "max over runs"))
+    rows.append((f"stories on / off: index size, {n:,} articles",
+                 f"{median(sizes['on']) / 1e6:.1f} / {median(sizes['off']) / 1e6:.1f} MB",
+                 f"{median(sizes['on']) / size:.2f}× / {median(sizes['off']) / size:.2f}× the articles"))
+    rows.append((f"articles without a story when the burst is indexed", f"{max(left)}", "the story is found in the commit that stores the article"))
+    # One article's story, at two sizes of the index (re-assigned and rolled back).
+    small = os.path.join(WORK, "stories-10k.db")
+    fresh(small)
+    subprocess.run([BIN, "ingest", "--db", small, corpus(10_000)], check=True, capture_output=True)
+    big = os.path.join(WORK, "big.db")
+    if not os.path.exists(big) or indexed(big) < 100_000:
+        fresh(big)
+        subprocess.run([BIN, "ingest", "--db", big, corpus(100_000)], check=True, capture_output=True)
+    for label, path in (("10,000", small), ("100,000", big)):
+        times = [story_assign(path) for _ in range(RUNS)]
+        rows.append((f"finding one article's story, {label} articles", f"p50 {median([t['p50_us'] for t in times]):.0f} µs · "
+                     f"p99 {median([t['p99_us'] for t in times]):.0f} µs", f"1,000 articles re-assigned; median of {RUNS} rounds"))
+    fresh(small)
+    # 2,000 copies of one wire text, each with another header: as fast as 2,000 articles, one story, one original.
+    wires = os.path.join(WORK, "wire-copies")
+    fresh(wires, db)
+    os.makedirs(wires)
+    text = open(os.path.join(ROOT, "seeds", sorted(f for f in os.listdir(os.path.join(ROOT, "seeds")) if f.endswith(".txt"))[3]),
+                encoding="utf-8").read().split("\n")
+    outlets = ["رويترز", "وكالات", "أ ف ب", "الأناضول", "مرصد"]
+    for i in range(2000):
+        with open(os.path.join(wires, f"wire-{i:04d}.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join([text[0] + f" ({i})", f"بغداد - {outlets[i % 5]}"] + text[1:]))
+    t0 = time.perf_counter()
+    subprocess.run([BIN, "ingest", "--db", db, wires], check=True, capture_output=True)
+    t = time.perf_counter() - t0
+    con = sqlite3.connect(db)
+    stories, originals = con.execute("SELECT count(*) FROM stories").fetchone()[0], \
+        con.execute("SELECT count(*) FROM article_stories WHERE near_duplicate_of IS NULL").fetchone()[0]
+    con.close()
+    rows.append(("2,000 wire copies of one text (other headers), `marsad ingest`", f"{2000 / t:.0f} articles/s",
+                 f"{stories} story, {originals} original"))
+    fresh(wires, db)
+
 def bench_peers(n):
     """tantivy and Lucene's ArabicAnalyzer beside the floor and `marsad ingest` (peers.py says how)."""
     import peers
@@ -324,6 +419,8 @@ def main():
         bench_big()
     if want("serve") and not QUICK:
         bench_serve()
+    if want("stories"):
+        bench_stories(20_000 if not QUICK else 2_000)
     if want("peers"):
         bench_peers(20_000 if not QUICK else 2_000)
     shutil.rmtree(TRASH, ignore_errors=True)
