@@ -63,7 +63,7 @@ public struct InProcessDaemon: Sendable {
     }
 
     /// Waits for the daemon's status file to say it watches (or polls).
-    public func waitUntilWatching(timeout: Duration = .seconds(20)) async throws {
+    public func waitUntilWatching(timeout: Duration = .seconds(60)) async throws {
         // The status file itself: `DaemonStatus.read` asks who holds the daemon's fcntl lock, and a process
         // is never told of its own locks.
         let watching = await eventually(timeout: timeout) {
