@@ -42,8 +42,8 @@ struct StoryTests {
             // A debug build under the whole suite's load can take over the default 2 s for a page's search and
             // facets (a plain search page once came back empty with its timeout error): these tests are not
             // about the timeout.
-            let server = MarsadServer(configuration: .init(database: db, stateDirectory: dir + "/state",
-                                                           queryTimeout: .seconds(30)))
+            let server = MarsadServer(configuration: .init(database: db, queryTimeout: .seconds(30),
+                                                           stateDirectory: dir + "/state"))
             try await Application(router: server.router()).test(.router) { client in try await body(client) }
             await server.index.close()
         }
