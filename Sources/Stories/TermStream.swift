@@ -1,3 +1,5 @@
+import ArabicText
+
 /// One analyzed term, seen as bytes: what the fingerprint and the story profile need to know of it.
 struct TermFacts {
     /// FNV-1a (64 bits) of the term's UTF-8 bytes.
@@ -21,6 +23,7 @@ enum TermStream {
     static func forEach(_ text: String, _ body: (TermFacts) -> Void) {
         var text = text
         text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
             let n = bytes.count
             var i = 0
             while i < n {
@@ -34,17 +37,8 @@ enum TermStream {
                 var year = 0
                 var yearDigits = 0
                 while i < n && bytes[i] != 0x20 {
-                    let lead = bytes[i]
-                    let width = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                    var scalar: UInt32 = 0
-                    switch width {
-                    case 1: scalar = UInt32(lead)
-                    case 2 where i + 1 < n: scalar = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-                    case 3 where i + 2 < n:
-                        scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6
-                            | UInt32(bytes[i + 2] & 0x3F)
-                    default: scalar = 0xFFFD
-                    }
+                    // The analyzer's output is valid UTF-8, what `UTF8Scalars.decode` reads.
+                    let (scalar, width) = UTF8Scalars.decode(base, i)
                     let end = min(n, i + width)
                     while i < end { hash = (hash ^ UInt64(bytes[i])) &* 0x100_0000_01b3; i += 1 }
                     scalars += 1

@@ -34,10 +34,8 @@ func storyPairsBench(_ arguments: [String]) {
         for (i, p) in profiles.enumerated() {
             let n = Double(stored.count)
             let w = p.weighted { t in let d = Double(seen[t] ?? 0); return Foundation.log(1 + (n - d + 0.5) / (d + 0.5)) }
-            let both = ProcessInfo.processInfo.environment["BOTH"] != nil
             for (j, q) in stored.enumerated() {
-                let qq = both ? profiles[j].weighted { t in let d = Double(seen[t] ?? 0); return Foundation.log(1 + (n - d + 0.5) / (d + 0.5)) } : q
-                print(String(format: "online %.3f %@ %@ %@", StoryRules.similarity(w, qq), stories[i] == stories[j] ? "same" : "other", files[i], files[j]))
+                print(String(format: "online %.3f %@ %@ %@", StoryRules.similarity(w, q), stories[i] == stories[j] ? "same" : "other", files[i], files[j]))
             }
             for k in p.keys { seen[k.term, default: 0] += 1 }
             stored.append(w)
