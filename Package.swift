@@ -199,6 +199,7 @@ let package = Package(
                     dependencies: ["Alerts", "Server", "WebPages", "ArticleIndex", "Ingestion", "TestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "HTTPTypes", package: "swift-http-types"),
+                                   .product(name: "Logging", package: "swift-log"),
                                    .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")],
                     swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),

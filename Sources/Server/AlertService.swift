@@ -50,7 +50,12 @@ public actor AlertService: Service {
     public var count: Int { percolator.count }
 
     public func run() async throws {
-        let subscription = try await feed.follow()
+        let subscription: TickBroadcast.Subscription
+        do { subscription = try await feed.follow() } catch {
+            // The feed stopped before this service started: shutdown has begun and there is nothing to match.
+            try? await gracefulShutdown()
+            return
+        }
         latestMatch = (try? await store.latestMatchID()) ?? 0
         if (try? await store.cursor()) ?? nil == nil {
             // A new alert state: saved searches match what is committed from now on, not the whole index.
@@ -63,6 +68,11 @@ public actor AlertService: Service {
                 if tick.keepAlive { await self.streams.publish(.init(latest: self.latestMatch, keepAlive: true)) }
             }
         }
+        // The feed stops first on shutdown, which ends the ticks above. This service still returns only on its
+        // own turn: a service that returns while its group is shutting another one down fails the group
+        // (ServiceGroup reports it as finished unexpectedly), and `marsad serve` exited 1 on SIGTERM in about half
+        // of scripts/test-api's runs until it waited here.
+        try? await gracefulShutdown()
         await feed.followers.unsubscribe(subscription.id)
         await streams.finish()
     }

@@ -1,6 +1,8 @@
 import ArticleIndex
+import Alerts
 import Foundation
 import Ingestion
+import Logging
 import ServiceLifecycleTestKit
 import Testing
 import TestSupport
@@ -69,4 +71,61 @@ struct ArticleFeedTests {
         await broadcast.finish()
         await #expect(throws: APIError.self) { try await broadcast.subscribe(start: 0) }
     }
+
+    @Test("the alert matcher outlives the feed's end: it returns on its own shutdown, not when the ticks stop")
+    func alertServiceWaitsForItsTurn() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = try await ServerTests.seededIndex(dir)
+            let handle = IndexHandle(location: db)
+            let feed = ArticleFeed(index: handle)
+            let service = AlertService(store: try AlertStore(directory: dir + "/state"), index: handle, feed: feed,
+                                       capacity: 10, logger: Logger(label: "test"))
+            // In a ServiceGroup the feed stops first and so ends the matcher's ticks. Had the matcher returned then,
+            // while the group was still waiting for the feed, ServiceGroup would fail with "finished unexpectedly"
+            // (`marsad serve` exited 1 on SIGTERM in about half of scripts/test-api's runs).
+            let returned = Flag()
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await service.run()
+                        await returned.set()
+                    }
+                    while await feed.followers.count == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                    await feed.followers.finish()
+                    try await Task.sleep(for: .milliseconds(300))
+                    #expect(await returned.value == false)
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                    #expect(await returned.value)
+                }
+            }
+            await handle.close()
+        }
+    }
+
+    @Test("the feed already stopped when the alert matcher starts: it waits for shutdown and returns without error")
+    func alertServiceAfterTheFeed() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = try await ServerTests.seededIndex(dir)
+            let handle = IndexHandle(location: db)
+            let feed = ArticleFeed(index: handle)
+            await feed.followers.finish()
+            let service = AlertService(store: try AlertStore(directory: dir + "/state"), index: handle, feed: feed,
+                                       capacity: 10, logger: Logger(label: "test"))
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await service.run() }
+                    try await Task.sleep(for: .milliseconds(100))
+                    trigger.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                }
+            }
+            await handle.close()
+        }
+    }
+}
+
+actor Flag {
+    private(set) var value = false
+    func set() { value = true }
 }
