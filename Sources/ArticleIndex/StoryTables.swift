@@ -91,8 +91,9 @@ enum StoryTables {
 
     /// Finds the near-duplicate original and the story of a new (or replaced) article `id`, and records them.
     static func attach(_ db: Database, id: Int64, input: Input) throws {
-        guard try isEnabled(db) else { return }
-        let windowDays = try Self.windowDays(db)
+        let settings = try Settings(db)
+        guard settings.enabled else { return }
+        let windowDays = settings.windowDays
         var profile = input.profile
         var original: Int64?
         if let fingerprint = input.fingerprint {
@@ -133,6 +134,25 @@ enum StoryTables {
         if original == nil { try addKeys(db, id: id, profile: profile, fingerprint: input.fingerprint) }
     }
 
+    /// Both settings of ``isEnabled(_:)`` and ``windowDays(_:)``, read with one statement.
+    struct Settings {
+        var enabled = true
+        var windowDays = StoryRules.defaultWindowDays
+
+        init(_ db: Database) throws {
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT key, value FROM meta WHERE key IN ('stories', 'story_window_days')
+                """))
+            for row in rows {
+                let value: String? = row["value"]
+                switch row["key"] as String {
+                case "stories": enabled = value != "off"
+                default: windowDays = value.flatMap { Int($0) } ?? StoryRules.defaultWindowDays
+                }
+            }
+        }
+    }
+
     /// The window of days (either side) that candidates come from: `story_window_days` in `meta`, set by
     /// `marsad stories --rebuild --window N`, else ``StoryRules/defaultWindowDays``.
     static func windowDays(_ db: Database) throws -> Int {
@@ -146,31 +166,61 @@ enum StoryTables {
         try db.one(String.self, "SELECT value FROM meta WHERE key = 'stories'") != "off"
     }
 
+    /// At most this many originals are read from a band (the newest): a band that many bodies share says little.
+    static let bandLimit = 32
+    /// At most this many originals, those sharing the most bands, have their signature compared.
+    static let signatureLimit = 8
+
     /// The earliest original whose fingerprint makes `fingerprint` a near-duplicate of it, if any.
+    ///
+    /// One statement reads the newest ``bandLimit`` originals of each of the 16 bands, and one more the
+    /// signatures of the ``signatureLimit`` that share the most bands. Before these limits a band key held by
+    /// 2,156 originals (the benchmark's generated corpus, whose bodies share a small vocabulary) made some
+    /// articles read and compare thousands of signatures. A real copy shares about 16 × J³ bands with its
+    /// original (8 at J = 0.8), so it stays among the first candidates.
     static func nearDuplicateOriginal(_ db: Database, of fingerprint: BodyFingerprint, excluding id: Int64) throws -> Int64? {
-        var seen = Set<Int64>()
-        for band in fingerprint.bandKeys {
-            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT article_id FROM fingerprint_bands WHERE band = ?"),
-                                         arguments: [band])
-            for other in ids where other != id { seen.insert(other) }
+        let bands = fingerprint.bandKeys
+        guard !bands.isEmpty else { return nil }
+        let sql = bands.indices.map { _ in
+            "SELECT article_id FROM (SELECT article_id FROM fingerprint_bands WHERE band = ? ORDER BY article_id DESC LIMIT \(bandLimit))"
+        }.joined(separator: " UNION ALL ")
+        var shared: [Int64: Int] = [:]
+        for other in try Int64.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(bands)) where other != id {
+            shared[other, default: 0] += 1
         }
-        for other in seen.sorted() {
-            guard let data = try db.one(Data.self, "SELECT signature FROM article_stories WHERE article_id = ?",
-                                        arguments: [other]),
-                  let theirs = BodyFingerprint(bytes: [UInt8](data)) else { continue }
-            if fingerprint.isNearDuplicate(of: theirs) { return other }
+        guard !shared.isEmpty else { return nil }
+        let best = shared.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(signatureLimit).map(\.key)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT article_id, signature FROM article_stories WHERE article_id IN (\(marks(best.count)))
+            ORDER BY article_id
+            """), arguments: StatementArguments(best))
+        for row in rows {
+            guard let data: Data = row["signature"], let theirs = BodyFingerprint(bytes: [UInt8](data)) else { continue }
+            if fingerprint.isNearDuplicate(of: theirs) { return row["article_id"] }
         }
         return nil
     }
 
-    /// The weight of each of the profile's terms: ln(1 + (N − n + ½) / (n + ½)), N originals of which n hold the term.
+    /// `?, ?, …`: `count` placeholders.
+    static func marks(_ count: Int) -> String {
+        String(repeating: "?, ", count: max(count - 1, 0)) + (count > 0 ? "?" : "")
+    }
+
+    /// The weight of each of the profile's terms: ln(1 + (N − n + ½) / (n + ½)), N originals of which n hold the
+    /// term; one statement for all of them.
     static func inverseDocumentFrequencies(_ db: Database, _ profile: StoryProfile) throws -> [Int32: Double] {
-        let originals = Double(try db.one(Int64.self, "SELECT articles FROM story_terms WHERE term = ?",
-                                          arguments: [originalsTerm]) ?? 0)
+        let terms = [originalsTerm] + profile.keys.map { termKey($0.term) }
+        var counts: [Int64: Double] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT term, articles FROM story_terms WHERE term IN (\(marks(terms.count)))
+            """), arguments: StatementArguments(terms)) {
+            counts[row["term"]] = Double(row["articles"] as Int64)
+        }
+        let originals = counts[originalsTerm] ?? 0
         var idf: [Int32: Double] = [:]
         for key in profile.keys {
-            let n = Double(try db.one(Int64.self, "SELECT articles FROM story_terms WHERE term = ?",
-                                      arguments: [termKey(key.term)]) ?? 0)
+            let n = counts[termKey(key.term)] ?? 0
             // Lucene's BM25 idf: a term every earlier original holds weighs almost nothing, even in a small index.
             idf[key.term] = Foundation.log(1 + (originals - n + 0.5) / (n + 0.5))
         }
@@ -179,76 +229,111 @@ enum StoryTables {
 
     static func termKey(_ term: Int32) -> Int64 { term == 0 ? 1 : Int64(term) }
 
-    /// The originals that share the most weight of (weighted) distinctive terms with `profile` within its window.
+    /// The originals that share the most weight of (weighted) distinctive terms with `profile` within its window:
+    /// one statement of up to 32 index look-ups (each term within the window, and among undated originals),
+    /// and one that reads the best ``candidateLimit`` profiles.
     static func candidates(_ db: Database, for profile: StoryProfile, excluding id: Int64, windowDays: Int) throws
         -> [StoryRules.Candidate]
     {
-        var weight: [Int64: Double] = [:]
-        for key in profile.keys.prefix(lookupKeys) {
-            var ids: [Int64]
+        let keys = Array(profile.keys.prefix(lookupKeys))
+        guard !keys.isEmpty else { return [] }
+        var parts: [String] = []
+        var arguments: [Int64] = []
+        for (n, key) in keys.enumerated() {
             if let day = profile.day {
-                ids = try Int64.fetchAll(db.cachedStatement(sql: """
-                    SELECT article_id FROM story_keys WHERE term = ? AND day BETWEEN ? AND ? LIMIT \(lookupLimit)
-                    """), arguments: [key.term, Int64(day) - Int64(windowDays), Int64(day) + Int64(windowDays)])
-                ids += try Int64.fetchAll(db.cachedStatement(sql: """
-                    SELECT article_id FROM story_keys WHERE term = ? AND day = \(noDay) ORDER BY article_id DESC
-                    LIMIT \(lookupLimit)
-                    """), arguments: [key.term])
+                parts.append("""
+                    SELECT \(n) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? AND day BETWEEN ? AND ? \
+                    LIMIT \(lookupLimit))
+                    """)
+                parts.append("""
+                    SELECT \(n) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? AND day = \(noDay) \
+                    ORDER BY article_id DESC LIMIT \(lookupLimit))
+                    """)
+                arguments += [Int64(key.term), Int64(day) - Int64(windowDays), Int64(day) + Int64(windowDays), Int64(key.term)]
             } else {
-                ids = try Int64.fetchAll(db.cachedStatement(sql: """
-                    SELECT article_id FROM story_keys WHERE term = ? ORDER BY day DESC, article_id DESC LIMIT \(lookupLimit)
-                    """), arguments: [key.term])
+                parts.append("""
+                    SELECT \(n) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? \
+                    ORDER BY day DESC, article_id DESC LIMIT \(lookupLimit))
+                    """)
+                arguments.append(Int64(key.term))
             }
-            ids.removeAll { $0 == id }
-            for other in ids { weight[other, default: 0] += Double(key.weight) }
         }
-        let best = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(candidateLimit)
-        var candidates: [StoryRules.Candidate] = []
-        for (other, _) in best {
-            guard let row = try db.one(Row.self, "SELECT story_id, profile FROM article_stories WHERE article_id = ?",
-                                       arguments: [other]),
-                  let story: Int64 = row["story_id"], let data: Data = row["profile"],
+        var weight: [Int64: Double] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: parts.joined(separator: " UNION ALL ")),
+                                       arguments: StatementArguments(arguments))
+        while let row = try rows.next() {
+            let other: Int64 = row[1]
+            guard other != id else { continue }
+            weight[other, default: 0] += Double(keys[row[0] as Int].weight)
+        }
+        let best = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(candidateLimit).map(\.key)
+        guard !best.isEmpty else { return [] }
+        var found: [Int64: StoryRules.Candidate] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT article_id, story_id, profile FROM article_stories WHERE article_id IN (\(marks(best.count)))
+            """), arguments: StatementArguments(best)) {
+            guard let story: Int64 = row["story_id"], let data: Data = row["profile"],
                   let theirs = StoryProfile(bytes: [UInt8](data)) else { continue }
-            candidates.append(StoryRules.Candidate(articleID: other, storyID: story, profile: theirs))
+            let other: Int64 = row["article_id"]
+            found[other] = StoryRules.Candidate(articleID: other, storyID: story, profile: theirs)
         }
-        return candidates
+        return best.compactMap { found[$0] }
     }
 
+    /// Records an original's look-up keys, counts its terms and its band keys: three statements.
     static func addKeys(_ db: Database, id: Int64, profile: StoryProfile, fingerprint: BodyFingerprint?) throws {
         let day = profile.day.map(Int64.init) ?? noDay
-        for (n, key) in profile.keys.enumerated() {
-            if n < lookupKeys {
-                try db.cached("INSERT OR IGNORE INTO story_keys (term, day, article_id) VALUES (?, ?, ?)",
-                              arguments: [key.term, day, id])
-            }
-            try count(db, termKey(key.term), by: 1)
+        let keys = profile.keys.prefix(lookupKeys)
+        if !keys.isEmpty {
+            try db.cached("INSERT OR IGNORE INTO story_keys (term, day, article_id) VALUES "
+                          + Array(repeating: "(?, ?, ?)", count: keys.count).joined(separator: ", "),
+                          arguments: StatementArguments(keys.flatMap { [Int64($0.term), day, id] }))
         }
-        try count(db, originalsTerm, by: 1)
-        for band in fingerprint?.bandKeys ?? [] {
-            try db.cached("INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?, ?)", arguments: [band, id])
+        try count(db, profile, by: 1)
+        let bands = fingerprint?.bandKeys ?? []
+        if !bands.isEmpty {
+            try db.cached("INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES "
+                          + Array(repeating: "(?, ?)", count: bands.count).joined(separator: ", "),
+                          arguments: StatementArguments(bands.flatMap { [$0, id] }))
         }
     }
 
     static func removeKeys(_ db: Database, id: Int64, profile: StoryProfile, fingerprint: BodyFingerprint?) throws {
         let day = profile.day.map(Int64.init) ?? noDay
-        for (n, key) in profile.keys.enumerated() {
-            if n < lookupKeys {
-                try db.cached("DELETE FROM story_keys WHERE term = ? AND day = ? AND article_id = ?",
-                              arguments: [key.term, day, id])
-            }
-            try count(db, termKey(key.term), by: -1)
+        let keys = profile.keys.prefix(lookupKeys)
+        if !keys.isEmpty {
+            try db.cached("DELETE FROM story_keys WHERE day = ? AND article_id = ? AND term IN (\(marks(keys.count)))",
+                          arguments: StatementArguments([day, id] + keys.map { Int64($0.term) }))
         }
-        try count(db, originalsTerm, by: -1)
-        for band in fingerprint?.bandKeys ?? [] {
-            try db.cached("DELETE FROM fingerprint_bands WHERE band = ? AND article_id = ?", arguments: [band, id])
+        try count(db, profile, by: -1)
+        let bands = fingerprint?.bandKeys ?? []
+        if !bands.isEmpty {
+            try db.cached("DELETE FROM fingerprint_bands WHERE article_id = ? AND band IN (\(marks(bands.count)))",
+                          arguments: StatementArguments([id] + bands))
         }
     }
 
-    static func count(_ db: Database, _ term: Int64, by change: Int) throws {
-        try db.cached("""
-            INSERT INTO story_terms (term, articles) VALUES (?1, max(?2, 0))
-            ON CONFLICT (term) DO UPDATE SET articles = max(articles + ?2, 0)
-            """, arguments: [term, change])
+    /// Adds `change` (1 or −1) to the count of each of the profile's terms and to the count of originals: one
+    /// statement (two when two terms share a key, see ``termKey(_:)``).
+    static func count(_ db: Database, _ profile: StoryProfile, by change: Int) throws {
+        var terms = [originalsTerm: 1]
+        for key in profile.keys { terms[termKey(key.term), default: 0] += 1 }
+        if change > 0 {
+            let rows = terms.sorted { $0.key < $1.key }
+            try db.cached("""
+                INSERT INTO story_terms (term, articles) VALUES \(Array(repeating: "(?, ?)", count: rows.count)
+                    .joined(separator: ", "))
+                ON CONFLICT (term) DO UPDATE SET articles = articles + excluded.articles
+                """, arguments: StatementArguments(rows.flatMap { [$0.key, Int64($0.value * change)] }))
+        } else {
+            for (times, group) in Dictionary(grouping: terms.keys, by: { terms[$0]! }) {
+                let keys = group.sorted()
+                try db.cached("""
+                    UPDATE story_terms SET articles = max(articles - ?, 0) WHERE term IN (\(marks(keys.count)))
+                    """, arguments: StatementArguments([Int64(times * -change)] + keys))
+            }
+        }
     }
 
     /// Counts one more article in `story`, and widens its span: a dated article replaces the indexing times of
