@@ -132,6 +132,9 @@ enum ArticleRows {
     static func update(_ db: Database, id: Int64, with doc: IndexDocument, now: Double,
                        fullText: FullTextWrites) throws {
         try fullText.delete(db, id: id)
+        // New content: the article leaves its story (measured from what was indexed) and finds one again, as if it
+        // had just arrived.
+        try StoryTables.detach(db, id: id)
         try db.cached("""
             UPDATE articles SET path = ?, content_sha256 = ?, title = ?, title_derived = ?, body = ?, captions = ?,
                 source = ?, published_at = ?, updated_at = ?, author = ?, url = ?, language = ?, encoding = ?,
@@ -139,8 +142,6 @@ enum ArticleRows {
             WHERE id = ?
             """, arguments: row(doc, now: now) + [id])
         fullText.insert(id: id, row: doc.fullText)
-        // New content: the article leaves its story and finds one again, as if it had just arrived.
-        try StoryTables.detach(db, id: id)
         try StoryTables.attach(db, id: id, input: doc.storyInput(now: now))
     }
 

@@ -380,18 +380,35 @@ enum StoryTables {
         let fingerprint = (row["signature"] as Data?).flatMap { BodyFingerprint(bytes: [UInt8]($0)) }
         let wasOriginal = (row["near_duplicate_of"] as Int64?) == nil
         if wasOriginal, let profile { try removeKeys(db, id: id, profile: profile, fingerprint: fingerprint) }
+        // The time the article counted in its story's span, read while its row still holds what was indexed.
+        let leaving = try db.one(Row.self, """
+            SELECT coalesce(published_at, strftime('%Y-%m-%dT%H:%M:%SZ', ingested_at, 'unixepoch')) AS time,
+                   published_at IS NOT NULL AS dated
+            FROM articles WHERE id = ?
+            """, arguments: [id]).map { (time: $0["time"] as String, dated: $0["dated"] as Bool) }
         try db.cached("DELETE FROM article_stories WHERE article_id = ?", arguments: [id])
-        if let story: Int64 = row["story_id"] { try leaveStory(db, story) }
+        if let story: Int64 = row["story_id"] { try leaveStory(db, story, leaving: leaving) }
         if wasOriginal { try promoteCopies(db, of: id) }
     }
 
-    static func leaveStory(_ db: Database, _ story: Int64) throws {
+    /// Counts one article fewer in `story`. Its span is computed again from its articles only when the one
+    /// leaving (at `leaving`, nil when unknown) may have been one of its ends: that reads every article of the
+    /// story, which took about 0.4 s an article in a story of 99,265 (the benchmark's 100,000-article index).
+    static func leaveStory(_ db: Database, _ story: Int64, leaving: (time: String, dated: Bool)?) throws {
         try db.cached("UPDATE stories SET article_count = article_count - 1 WHERE id = ?", arguments: [story])
-        let left = try db.one(Int.self, "SELECT article_count FROM stories WHERE id = ?", arguments: [story]) ?? 0
-        if left <= 0 {
+        guard let left = try db.one(Row.self, "SELECT article_count, first_at, last_at, dated FROM stories WHERE id = ?",
+                                    arguments: [story]) else { return }
+        if (left["article_count"] as Int) <= 0 {
             try db.cached("DELETE FROM stories WHERE id = ?", arguments: [story])
             try db.cached("DELETE FROM story_redirects WHERE story_id = ?", arguments: [story])
             return
+        }
+        if let leaving {
+            let dated: Bool = left["dated"]
+            let first: String = left["first_at"], last: String = left["last_at"]
+            // An undated article never widened a dated story; one strictly inside the span was not an end of it.
+            if !leaving.dated && dated { return }
+            if leaving.dated == dated && first < leaving.time && leaving.time < last { return }
         }
         try db.cached("""
             UPDATE stories SET first_at = m.first_at, last_at = m.last_at, dated = m.dated

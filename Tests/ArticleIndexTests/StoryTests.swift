@@ -135,6 +135,40 @@ struct StoryTests {
         }
     }
 
+    @Test("a story's span: an article from inside it leaves it as it was, one at an end narrows it, a replaced end too")
+    func spanAfterRemoval() async throws {
+        try await withTemporaryDirectory { dir in
+            let index = try ArticleIndex(path: dir + "/i.db")
+            defer { try? index.close() }
+            // One report on three days (each its own wording of the wire, so none is a near-duplicate of another).
+            let days = ["2024/03/10", "2024/03/11", "2024/03/12"]
+            for (n, day) in days.enumerated() {
+                let paragraphs = wireParagraphs.enumerated().filter { $0.offset != n }.map(\.element)
+                let text = ["مستشفيات ميدانية للحمى في الخرطوم (\(n))", "تم النشر: " + day] + paragraphs
+                _ = try await index.store([try document("/in/\(n).txt", text.joined(separator: "\n"))])
+            }
+            let story = try #require(try await storyOf(index, "/in/0.txt"))
+            let second = try await storyOf(index, "/in/1.txt"), third = try await storyOf(index, "/in/2.txt")
+            try #require(second == story && third == story, "the three reports must share a story for this test to mean anything")
+            func span() async throws -> (String, String, Int) {
+                let detail = try #require(try await index.story(id: story))
+                return (String(detail.story.firstAt.prefix(10)), String(detail.story.lastAt.prefix(10)), detail.story.articleCount)
+            }
+            #expect(try await span() == ("2024-03-10", "2024-03-12", 3))
+            try await index.remove(path: "/in/1.txt")
+            #expect(try await span() == ("2024-03-10", "2024-03-12", 2), "the middle day was no end of the span")
+            try await index.remove(path: "/in/0.txt")
+            #expect(try await span() == ("2024-03-12", "2024-03-12", 1), "the first day left with its article")
+            // The last article is replaced by a report of the same story a day later: the span follows it.
+            let later = ["مستشفيات ميدانية للحمى في الخرطوم (3)", "تم النشر: 2024/03/13"] + wireParagraphs.dropLast()
+            _ = try await index.store([try document("/in/2.txt", later.joined(separator: "\n"))])
+            let moved = try #require(try await storyOf(index, "/in/2.txt"))
+            let detail = try #require(try await index.story(id: moved))
+            #expect(detail.story.firstAt.hasPrefix("2024-03-13") && detail.story.lastAt.hasPrefix("2024-03-13"))
+            #expect(detail.story.articleCount == 1)
+        }
+    }
+
     @Test("2,000 copies of one wire text with different headers: one story and one original")
     func wireBurst() async throws {
         try await withTemporaryDirectory { dir in
