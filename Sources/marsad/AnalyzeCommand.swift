@@ -4,6 +4,7 @@ import Foundation
 
 struct Analyze: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "analyze",
         abstract: "Show how the analyzer splits, normalizes and stems text (like Elasticsearch's _analyze).")
 
     @Argument(help: "The text (default: standard input).")

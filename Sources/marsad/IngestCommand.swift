@@ -5,6 +5,7 @@ import Ingestion
 
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Index files and folders once, then exit.",
         discussion: """
             Folders are walked recursively for article files (by extension; temporary names such as dotfiles, \

@@ -4,6 +4,7 @@ import Ingestion
 
 struct Parse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "parse",
         abstract: "Parse one file and print the article, without touching the index.")
 
     @Argument(help: "The file.")

@@ -4,6 +4,7 @@ import Foundation
 
 struct Reindex: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reindex",
         abstract: "Rebuild the full-text index from the stored articles with the current analyzer.",
         discussion: "Needed after an upgrade that changes the analyzer; search and the daemon run it on their own.")
 

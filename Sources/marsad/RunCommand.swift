@@ -14,6 +14,7 @@ extension ConsoleLogHandler.Format: ExpressibleByArgument {}
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Watch an inbox and keep the index in step with it, until SIGTERM or SIGINT.",
         discussion: """
             Settings come from the TOML file given with --config (see deploy/marsad.toml for every key and its \

@@ -5,6 +5,7 @@ import ArticleIndex
 
 struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Search the index; prints ranked hits with highlighted snippets.",
         discussion: """
             The query is analyzed like the articles, so a word finds its other forms: انسحاب finds الانسحاب, \

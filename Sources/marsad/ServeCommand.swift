@@ -11,6 +11,7 @@ import SystemdSupport
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the HTTP API over the index (read-only, beside `marsad run`), until SIGTERM or SIGINT.",
         discussion: """
             Binds loopback by default. Prints "listening on ADDRESS" once the socket is bound (port 0 picks a \
@@ -110,6 +111,7 @@ struct Serve: AsyncParsableCommand {
 /// `marsad alerts`: the saved searches that `marsad serve` matches every new article against.
 struct Alerts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "alerts",
         abstract: "Add, list and remove saved searches (alerts) in serve's state folder.",
         discussion: """
             A running `marsad serve` with the same --state-dir picks changes up at its next article. Matches \
@@ -135,7 +137,7 @@ struct Alerts: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Save a search: NAME and QUERY (the search syntax).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Save a search: NAME and QUERY (the search syntax).")
         @OptionGroup var location: Location
         @Argument var name: String
         @Argument var query: String
@@ -154,7 +156,7 @@ struct Alerts: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the saved searches.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the saved searches.")
         @OptionGroup var location: Location
         @Flag(help: "Print JSON (an array of saved searches).")
         var json = false
@@ -175,7 +177,7 @@ struct Alerts: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a saved search (and its matches) by id.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a saved search (and its matches) by id.")
         @OptionGroup var location: Location
         @Argument var id: Int64
 

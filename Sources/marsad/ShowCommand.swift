@@ -2,7 +2,7 @@ import ArgumentParser
 import ArticleIndex
 
 struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print one article as stored.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print one article as stored.")
 
     @OptionGroup var index: IndexOptions
 

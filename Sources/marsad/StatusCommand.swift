@@ -4,7 +4,7 @@ import Daemon
 import Foundation
 
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print counts and facts about the index.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Print counts and facts about the index.")
 
     @OptionGroup var index: IndexOptions
 

@@ -5,6 +5,7 @@ import Ingestion
 
 struct Wait: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "wait",
         abstract: "Wait until files are searchable (or failed), so a script can drop a file and search it at once.",
         discussion: """
             A file counts as done when the index's ledger holds it with the size and modification time it has on \
