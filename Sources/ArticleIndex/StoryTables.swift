@@ -134,9 +134,13 @@ enum StoryTables {
         if original == nil { try addKeys(db, id: id, profile: profile, fingerprint: input.fingerprint) }
     }
 
-    /// Both settings of ``isEnabled(_:)`` and ``windowDays(_:)``, read with one statement.
+    /// The index's story settings in `meta`, read with one statement.
     struct Settings {
+        /// Whether the writer finds stories: `stories` is `off` after `marsad stories --off` (for an index that
+        /// does not want them, and for the benchmark that measures what they cost).
         var enabled = true
+        /// The window of days (either side) that candidates come from: `story_window_days`, set by
+        /// `marsad stories --rebuild --window N`, else ``StoryRules/defaultWindowDays``.
         var windowDays = StoryRules.defaultWindowDays
 
         init(_ db: Database) throws {
@@ -153,23 +157,21 @@ enum StoryTables {
         }
     }
 
-    /// The window of days (either side) that candidates come from: `story_window_days` in `meta`, set by
-    /// `marsad stories --rebuild --window N`, else ``StoryRules/defaultWindowDays``.
-    static func windowDays(_ db: Database) throws -> Int {
-        try db.one(String.self, "SELECT value FROM meta WHERE key = 'story_window_days'").flatMap { Int($0) }
-            ?? StoryRules.defaultWindowDays
-    }
-
-    /// Whether the writer finds stories: `stories` in `meta` is `off` after `marsad stories --off` (for an index
-    /// that does not want them, and for the benchmark that measures what they cost).
-    static func isEnabled(_ db: Database) throws -> Bool {
-        try db.one(String.self, "SELECT value FROM meta WHERE key = 'stories'") != "off"
-    }
-
     /// At most this many originals are read from a band (the newest): a band that many bodies share says little.
     static let bandLimit = 32
     /// At most this many originals, those sharing the most bands, have their signature compared.
     static let signatureLimit = 8
+
+    /// The band look-ups of ``nearDuplicateOriginal(_:of:excluding:)``: the newest ``bandLimit`` originals of
+    /// each of `count` bands.
+    static func bandLookup(_ count: Int) -> String {
+        Array(repeating: """
+            SELECT article_id FROM (SELECT article_id FROM fingerprint_bands WHERE band = ? ORDER BY article_id DESC \
+            LIMIT \(bandLimit))
+            """, count: count).joined(separator: " UNION ALL ")
+    }
+    /// ``bandLookup(_:)`` of every band, built once.
+    static let bandLookupSQL = bandLookup(BodyFingerprint.bandCount)
 
     /// The earliest original whose fingerprint makes `fingerprint` a near-duplicate of it, if any.
     ///
@@ -181,9 +183,7 @@ enum StoryTables {
     static func nearDuplicateOriginal(_ db: Database, of fingerprint: BodyFingerprint, excluding id: Int64) throws -> Int64? {
         let bands = fingerprint.bandKeys
         guard !bands.isEmpty else { return nil }
-        let sql = bands.indices.map { _ in
-            "SELECT article_id FROM (SELECT article_id FROM fingerprint_bands WHERE band = ? ORDER BY article_id DESC LIMIT \(bandLimit))"
-        }.joined(separator: " UNION ALL ")
+        let sql = bands.count == BodyFingerprint.bandCount ? bandLookupSQL : bandLookup(bands.count)
         var shared: [Int64: Int] = [:]
         for other in try Int64.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(bands)) where other != id {
             shared[other, default: 0] += 1
@@ -229,6 +229,28 @@ enum StoryTables {
 
     static func termKey(_ term: Int32) -> Int64 { term == 0 ? 1 : Int64(term) }
 
+    /// The look-ups of ``candidates(_:for:excluding:windowDays:)`` for 0…``lookupKeys`` terms, built once: the
+    /// look-up of term `k` within the window and among undated originals (a dated article), or among all
+    /// (an undated one), each row tagged with `k`.
+    static let datedLookupSQL = (0...lookupKeys).map { count in
+        (0..<count).map { k in
+            """
+            SELECT \(k) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? AND day BETWEEN ? AND ? \
+            LIMIT \(lookupLimit)) UNION ALL \
+            SELECT \(k) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? AND day = \(noDay) \
+            ORDER BY article_id DESC LIMIT \(lookupLimit))
+            """
+        }.joined(separator: " UNION ALL ")
+    }
+    static let undatedLookupSQL = (0...lookupKeys).map { count in
+        (0..<count).map { k in
+            """
+            SELECT \(k) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? \
+            ORDER BY day DESC, article_id DESC LIMIT \(lookupLimit))
+            """
+        }.joined(separator: " UNION ALL ")
+    }
+
     /// The originals that share the most weight of (weighted) distinctive terms with `profile` within its window:
     /// one statement of up to 32 index look-ups (each term within the window, and among undated originals),
     /// and one that reads the best ``candidateLimit`` profiles.
@@ -237,29 +259,17 @@ enum StoryTables {
     {
         let keys = Array(profile.keys.prefix(lookupKeys))
         guard !keys.isEmpty else { return [] }
-        var parts: [String] = []
         var arguments: [Int64] = []
-        for (n, key) in keys.enumerated() {
+        for key in keys {
             if let day = profile.day {
-                parts.append("""
-                    SELECT \(n) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? AND day BETWEEN ? AND ? \
-                    LIMIT \(lookupLimit))
-                    """)
-                parts.append("""
-                    SELECT \(n) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? AND day = \(noDay) \
-                    ORDER BY article_id DESC LIMIT \(lookupLimit))
-                    """)
                 arguments += [Int64(key.term), Int64(day) - Int64(windowDays), Int64(day) + Int64(windowDays), Int64(key.term)]
             } else {
-                parts.append("""
-                    SELECT \(n) AS k, article_id FROM (SELECT article_id FROM story_keys WHERE term = ? \
-                    ORDER BY day DESC, article_id DESC LIMIT \(lookupLimit))
-                    """)
                 arguments.append(Int64(key.term))
             }
         }
+        let sql = (profile.day == nil ? undatedLookupSQL : datedLookupSQL)[keys.count]
         var weight: [Int64: Double] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: parts.joined(separator: " UNION ALL ")),
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql),
                                        arguments: StatementArguments(arguments))
         while let row = try rows.next() {
             let other: Int64 = row[1]
@@ -461,7 +471,7 @@ enum StoryTables {
             DELETE FROM article_stories; DELETE FROM fingerprint_bands; DELETE FROM story_keys; DELETE FROM story_terms;
             DELETE FROM stories; DELETE FROM story_redirects;
             """)
-        guard try isEnabled(db) else { return }
+        guard try Settings(db).enabled else { return }
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
         var done = 0
         try Schema.eachArticleBatch(db, columns: "*") { rows in

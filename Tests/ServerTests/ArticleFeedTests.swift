@@ -72,14 +72,19 @@ struct ArticleFeedTests {
         await #expect(throws: APIError.self) { try await broadcast.subscribe(start: 0) }
     }
 
+    /// An alert matcher following a feed of the seeds' index in `dir`, neither running.
+    static func alertService(in dir: String) async throws -> (IndexHandle, ArticleFeed, AlertService) {
+        let handle = IndexHandle(location: try await ServerTests.seededIndex(dir))
+        let feed = ArticleFeed(index: handle)
+        let service = AlertService(store: try AlertStore(directory: dir + "/state"), index: handle, feed: feed,
+                                   capacity: 10, logger: Logger(label: "test"))
+        return (handle, feed, service)
+    }
+
     @Test("the alert matcher outlives the feed's end: it returns on its own shutdown, not when the ticks stop")
     func alertServiceWaitsForItsTurn() async throws {
         try await withTemporaryDirectory { dir in
-            let db = try await ServerTests.seededIndex(dir)
-            let handle = IndexHandle(location: db)
-            let feed = ArticleFeed(index: handle)
-            let service = AlertService(store: try AlertStore(directory: dir + "/state"), index: handle, feed: feed,
-                                       capacity: 10, logger: Logger(label: "test"))
+            let (handle, feed, service) = try await Self.alertService(in: dir)
             // In a ServiceGroup the feed stops first and so ends the matcher's ticks. Had the matcher returned then,
             // while the group was still waiting for the feed, ServiceGroup would fail with "finished unexpectedly"
             // (`marsad serve` exited 1 on SIGTERM in about half of scripts/test-api's runs).
@@ -106,12 +111,8 @@ struct ArticleFeedTests {
     @Test("the feed already stopped when the alert matcher starts: it waits for shutdown and returns without error")
     func alertServiceAfterTheFeed() async throws {
         try await withTemporaryDirectory { dir in
-            let db = try await ServerTests.seededIndex(dir)
-            let handle = IndexHandle(location: db)
-            let feed = ArticleFeed(index: handle)
+            let (handle, feed, service) = try await Self.alertService(in: dir)
             await feed.followers.finish()
-            let service = AlertService(store: try AlertStore(directory: dir + "/state"), index: handle, feed: feed,
-                                       capacity: 10, logger: Logger(label: "test"))
             try await testGracefulShutdown { trigger in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await service.run() }
