@@ -192,7 +192,7 @@ enum StoryTables {
         let best = shared.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .prefix(signatureLimit).map(\.key)
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT article_id, signature FROM article_stories WHERE article_id IN (\(marks(best.count)))
+            SELECT article_id, signature FROM article_stories WHERE article_id IN (\(databaseQuestionMarks(count: best.count)))
             ORDER BY article_id
             """), arguments: StatementArguments(best))
         for row in rows {
@@ -202,18 +202,13 @@ enum StoryTables {
         return nil
     }
 
-    /// `?, ?, …`: `count` placeholders.
-    static func marks(_ count: Int) -> String {
-        String(repeating: "?, ", count: max(count - 1, 0)) + (count > 0 ? "?" : "")
-    }
-
     /// The weight of each of the profile's terms: ln(1 + (N − n + ½) / (n + ½)), N originals of which n hold the
     /// term; one statement for all of them.
     static func inverseDocumentFrequencies(_ db: Database, _ profile: StoryProfile) throws -> [Int32: Double] {
         let terms = [originalsTerm] + profile.keys.map { termKey($0.term) }
         var counts: [Int64: Double] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT term, articles FROM story_terms WHERE term IN (\(marks(terms.count)))
+            SELECT term, articles FROM story_terms WHERE term IN (\(databaseQuestionMarks(count: terms.count)))
             """), arguments: StatementArguments(terms)) {
             counts[row["term"]] = Double(row["articles"] as Int64)
         }
@@ -281,7 +276,7 @@ enum StoryTables {
         guard !best.isEmpty else { return [] }
         var found: [Int64: StoryRules.Candidate] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT article_id, story_id, profile FROM article_stories WHERE article_id IN (\(marks(best.count)))
+            SELECT article_id, story_id, profile FROM article_stories WHERE article_id IN (\(databaseQuestionMarks(count: best.count)))
             """), arguments: StatementArguments(best)) {
             guard let story: Int64 = row["story_id"], let data: Data = row["profile"],
                   let theirs = StoryProfile(bytes: [UInt8](data)) else { continue }
@@ -313,13 +308,15 @@ enum StoryTables {
         let day = profile.day.map(Int64.init) ?? noDay
         let keys = profile.keys.prefix(lookupKeys)
         if !keys.isEmpty {
-            try db.cached("DELETE FROM story_keys WHERE day = ? AND article_id = ? AND term IN (\(marks(keys.count)))",
+            try db.cached("DELETE FROM story_keys WHERE day = ? AND article_id = ? AND term IN ("
+                          + databaseQuestionMarks(count: keys.count) + ")",
                           arguments: StatementArguments([day, id] + keys.map { Int64($0.term) }))
         }
         try count(db, profile, by: -1)
         let bands = fingerprint?.bandKeys ?? []
         if !bands.isEmpty {
-            try db.cached("DELETE FROM fingerprint_bands WHERE article_id = ? AND band IN (\(marks(bands.count)))",
+            try db.cached("DELETE FROM fingerprint_bands WHERE article_id = ? AND band IN ("
+                          + databaseQuestionMarks(count: bands.count) + ")",
                           arguments: StatementArguments([id] + bands))
         }
     }
@@ -340,7 +337,7 @@ enum StoryTables {
             for (times, group) in Dictionary(grouping: terms.keys, by: { terms[$0]! }) {
                 let keys = group.sorted()
                 try db.cached("""
-                    UPDATE story_terms SET articles = max(articles - ?, 0) WHERE term IN (\(marks(keys.count)))
+                    UPDATE story_terms SET articles = max(articles - ?, 0) WHERE term IN (\(databaseQuestionMarks(count: keys.count)))
                     """, arguments: StatementArguments([Int64(times * -change)] + keys))
             }
         }
