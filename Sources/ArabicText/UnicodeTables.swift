@@ -49,16 +49,22 @@ enum FoldMode {
 ///
 /// Asking `Unicode.Scalar.Properties` about every scalar of every article would be slow (each
 /// property is a search in the standard library's tables), so the answers the hot loop needs are
-/// computed once, at first use, into flat arrays:
+/// flat arrays:
 ///
 /// - `info`: one `UInt16` per BMP scalar: its ``ScalarKind``, the ``InfoBit`` flags and its
-///   canonical combining class. Building it asks the standard library about 65,536 scalars,
-///   which takes a few milliseconds once per process. Scalars outside the BMP (emoji, math
+///   canonical combining class. It is decoded from ``unicodeInfoRuns`` (generated, see
+///   `UnicodeInfoData.swift`), which ``computeInfo()`` derives from the standard library and the NFKC
+///   data. Computing it at start-up asked the standard library about 65,536 scalars and parsed the
+///   NFKC data: 12 ms of the 35 ms that `marsad search` took on the seeds' index (a third of the
+///   process; release build, `perf record` over 20 runs). Decoding the runs takes microseconds, and a
+///   test holds the generated runs equal to ``computeInfo()``, so a toolchain with another Unicode
+///   version fails it rather than changing the analysis silently. Scalars outside the BMP (emoji, math
 ///   letters, historic scripts) are rare in news text and are looked up on demand.
 /// - fold tables for U+0000–U+07FF (ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic): the scalar
 ///   each one becomes, or ``deleted``. Everything Arabic that the normalizer changes is in this
 ///   range; the few scalars above it that fold (accented Latin of Vietnamese, Georgian capitals,
 ///   digits of Indic scripts…) carry ``InfoBit/foldsBeyondTables`` and are folded by a slower call.
+/// - the NFKC mappings (``CompatibilityTable``), parsed only when a scalar that NFKC changes is met.
 ///
 /// The tables are immutable after `init` and never freed, which is why sharing the raw pointers
 /// between threads is safe (`@unchecked Sendable`).
@@ -80,30 +86,14 @@ final class UnicodeTables: @unchecked Sendable {
     /// The extended Arabic rules alone (Lucene's plus ٱ, ی, ک, U+0670, ALM).
     let extendedRules: UnsafeMutablePointer<UInt16>
 
-    private let compatibilitySingles: [UInt32: Range<Int>]
-    private let compatibilityPool: [UInt32]
-    private let compatibilityRuns: [(first: UInt32, last: UInt32, target: UInt32)]
-
     private init() {
-        (compatibilitySingles, compatibilityPool, compatibilityRuns) = Self.parseCompatibilityData()
         info = .allocate(capacity: 0x1_0000)
         baseFold = .allocate(capacity: Self.foldTableSize)
         extendedFold = .allocate(capacity: Self.foldTableSize)
         luceneRules = .allocate(capacity: Self.foldTableSize)
         extendedRules = .allocate(capacity: Self.foldTableSize)
 
-        for v in 0..<UInt32(0x1_0000) {
-            info[Int(v)] = Unicode.Scalar(v).map(Self.basicInfo) ?? ScalarKind.separator
-        }
-        // Slow path for whatever NFKC changes, unless it changes a separator into separators
-        // only (NBSP → space, … → ...): those separate words either way.
-        for (cp, _) in compatibilitySingles where cp < 0x1_0000 { markSlowIfItMatters(cp) }
-        for run in compatibilityRuns where run.first < 0x1_0000 {
-            for cp in run.first...Swift.min(run.last, 0xFFFF) { markSlowIfItMatters(cp) }
-        }
-        for range in compositionSecondRanges where range.lowerBound < 0x1_0000 {
-            for cp in range { info[Int(cp)] |= InfoBit.slow | InfoBit.composesWithPrevious }
-        }
+        Self.decode(unicodeInfoRuns, into: info)
 
         for v in 0..<UInt32(Self.foldTableSize) {
             let i = Int(v)
@@ -117,13 +107,49 @@ final class UnicodeTables: @unchecked Sendable {
         }
     }
 
-    private func markSlowIfItMatters(_ cp: UInt32) {
-        if Self.separates(info[Int(cp)]),
-           let mapped = compatibilityMapping(cp),
-           mapped.allSatisfy({ Self.separates(self.info(of: $0)) }) {
-            return
+    // MARK: The info table's runs
+
+    /// Fills the 65,536 entries of `info` from runs: each element is a run's first scalar (high 16 bits) and
+    /// the entry of every scalar up to the next run's first (low 16 bits).
+    static func decode(_ runs: [UInt32], into info: UnsafeMutablePointer<UInt16>) {
+        for (n, run) in runs.enumerated() {
+            let start = Int(run >> 16)
+            let end = n + 1 < runs.count ? Int(runs[n + 1] >> 16) : 0x1_0000
+            (info + start).update(repeating: UInt16(truncatingIfNeeded: run), count: end - start)
         }
-        info[Int(cp)] |= InfoBit.slow
+    }
+
+    /// The runs of an info table, as ``decode(_:into:)`` reads them.
+    static func encode(_ info: [UInt16]) -> [UInt32] {
+        var runs: [UInt32] = []
+        for (cp, entry) in info.enumerated() where cp == 0 || info[cp - 1] != entry {
+            runs.append(UInt32(cp) << 16 | UInt32(entry))
+        }
+        return runs
+    }
+
+    /// The info entry of every BMP scalar, from the standard library's properties and the NFKC data: what
+    /// ``unicodeInfoRuns`` must encode.
+    static func computeInfo() -> [UInt16] {
+        var info = (0..<UInt32(0x1_0000)).map { Unicode.Scalar($0).map(basicInfo) ?? ScalarKind.separator }
+        let compatibility = CompatibilityTable.shared
+        // Slow path for whatever NFKC changes, unless it changes a separator into separators
+        // only (NBSP → space, … → ...): those separate words either way.
+        func markSlowIfItMatters(_ cp: UInt32) {
+            if separates(info[Int(cp)]), let mapped = compatibility.mapping(cp),
+               mapped.allSatisfy({ $0 < 0x1_0000 ? separates(info[Int($0)]) : separates(supplementaryBasicInfo($0)) }) {
+                return
+            }
+            info[Int(cp)] |= InfoBit.slow
+        }
+        for (cp, _) in compatibility.singles where cp < 0x1_0000 { markSlowIfItMatters(cp) }
+        for run in compatibility.runs where run.first < 0x1_0000 {
+            for cp in run.first...Swift.min(run.last, 0xFFFF) { markSlowIfItMatters(cp) }
+        }
+        for range in compositionSecondRanges where range.lowerBound < 0x1_0000 {
+            for cp in range { info[Int(cp)] |= InfoBit.slow | InfoBit.composesWithPrevious }
+        }
+        return info
     }
 
     /// Whether a scalar with this entry is a separator or a number separator. A scalar that NFKC turns
@@ -158,18 +184,7 @@ final class UnicodeTables: @unchecked Sendable {
     }
 
     /// The NFKC form of the single scalar `cp`, or nil when NFKC leaves it alone.
-    func compatibilityMapping(_ cp: UInt32) -> [UInt32]? {
-        if let range = compatibilitySingles[cp] { return Array(compatibilityPool[range]) }
-        var low = 0, high = compatibilityRuns.count
-        while low < high {
-            let mid = (low + high) / 2
-            if compatibilityRuns[mid].last < cp { low = mid + 1 } else { high = mid }
-        }
-        if low < compatibilityRuns.count, compatibilityRuns[low].first <= cp {
-            return [compatibilityRuns[low].target + (cp - compatibilityRuns[low].first)]
-        }
-        return nil
-    }
+    func compatibilityMapping(_ cp: UInt32) -> [UInt32]? { CompatibilityTable.shared.mapping(cp) }
 
     /// Appends the lowercased or digit-folded form of a scalar that ``InfoBit/foldsBeyondTables`` flags.
     @inline(never)
@@ -254,15 +269,29 @@ final class UnicodeTables: @unchecked Sendable {
         }
     }
 
-    private static func parseCompatibilityData()
-        -> ([UInt32: Range<Int>], [UInt32], [(first: UInt32, last: UInt32, target: UInt32)]) {
+    /// The basic entry (kind, combining class, ``InfoBit/foldsBeyondTables``) of a scalar outside the BMP.
+    private static func supplementaryBasicInfo(_ cp: UInt32) -> UInt16 {
+        Unicode.Scalar(cp).map(basicInfo) ?? ScalarKind.separator
+    }
+}
+
+/// The NFKC mappings of ``compatibilityMappingData``, parsed at first use: only text with a scalar that NFKC
+/// changes (presentation forms, ligatures, fullwidth letters…) needs them, and parsing takes about 3 ms.
+final class CompatibilityTable: Sendable {
+    static let shared = CompatibilityTable()
+
+    let singles: [UInt32: Range<Int>]
+    let pool: [UInt32]
+    let runs: [(first: UInt32, last: UInt32, target: UInt32)]
+
+    private init() {
         var singles: [UInt32: Range<Int>] = [:]
         var pool: [UInt32] = []
         var runs: [(first: UInt32, last: UInt32, target: UInt32)] = []
         for line in compatibilityMappingData.utf8.split(separator: UInt8(ascii: "\n")) {
             let parts = line.split(separator: UInt8(ascii: ">"))
-            let targets = parts[1].split(separator: UInt8(ascii: " ")).map(hexValue)
-            let sources = parts[0].split(separator: UInt8(ascii: "-")).map(hexValue)
+            let targets = parts[1].split(separator: UInt8(ascii: " ")).map(Self.hexValue)
+            let sources = parts[0].split(separator: UInt8(ascii: "-")).map(Self.hexValue)
             if sources.count == 2 {
                 runs.append((sources[0], sources[1], targets[0]))
             } else {
@@ -270,7 +299,21 @@ final class UnicodeTables: @unchecked Sendable {
                 pool += targets
             }
         }
-        return (singles, pool, runs.sorted { $0.first < $1.first })
+        (self.singles, self.pool, self.runs) = (singles, pool, runs.sorted { $0.first < $1.first })
+    }
+
+    /// The NFKC form of the single scalar `cp`, or nil when NFKC leaves it alone.
+    func mapping(_ cp: UInt32) -> [UInt32]? {
+        if let range = singles[cp] { return Array(pool[range]) }
+        var low = 0, high = runs.count
+        while low < high {
+            let mid = (low + high) / 2
+            if runs[mid].last < cp { low = mid + 1 } else { high = mid }
+        }
+        if low < runs.count, runs[low].first <= cp {
+            return [runs[low].target + (cp - runs[low].first)]
+        }
+        return nil
     }
 
     private static func hexValue(_ digits: Substring.UTF8View.SubSequence) -> UInt32 {
